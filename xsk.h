@@ -1,0 +1,1262 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * xsk.h - header-only AF_XDP sockets for Linux              v0.1.0
+ *
+ * One header gives a program a UMEM, a bound AF_XDP socket, and the XDP program
+ * that redirects the queue's packets to it, loaded and attached. The program is
+ * embedded (gen/xsk_prog.skel.h): nothing but libbpf is needed at run time.
+ *
+ *   Do this in *one* C or C++ file, before the #include:
+ *       #define XSK_IMPLEMENTATION
+ *       #include "xsk.h"
+ *   Every other file includes "xsk.h" without the define. Link with -lbpf.
+ *
+ * Quick start (receive on queue 0 of eth0; error checks left out):
+ *     void *area = mmap(NULL, 4096 * 4096, PROT_READ | PROT_WRITE,
+ *                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+ *     struct xsk_ring_prod fill, tx; struct xsk_ring_cons comp, rx;
+ *     struct xsk_umem *umem; struct xsk_socket *xsk; __u32 i;
+ *     xsk_umem__create(&umem, area, 4096 * 4096, &fill, &comp, NULL);
+ *     xsk_socket__create(&xsk, "eth0", 0, umem, &rx, &tx, NULL);
+ *     xsk_ring_prod__reserve(&fill, 2048, &i);    // hand frames to the kernel
+ *     for (__u32 n = 0; n < 2048; n++) *xsk_ring_prod__fill_addr(&fill, i + n) = n * 4096;
+ *     xsk_ring_prod__submit(&fill, 2048);
+ *     // then: xsk_ring_cons__peek(&rx, ...), read, give the frames back via fill
+ *
+ * Configuration macros (define before including xsk.h, in every file that includes it):
+ *   XSK_IMPLEMENTATION   in exactly one file: emit the definitions.
+ *   XSK_STATIC           make every function static (a one-file program); define it
+ *                        together with XSK_IMPLEMENTATION.
+ *   XSK_BIND_RETRY_MS    (implementation file) how long bind retries while the kernel
+ *                        still releases a previous socket's queue; default 1000.
+ *
+ * Needs: Linux >= 5.10 (bpf_link for XDP), libbpf >= 1.1, uapi headers >= 5.10;
+ * C99 or later, or C++. The embedded program is little-endian.
+ *
+ * The setup API is that of libxdp's <xdp/xsk.h>: a program written for it builds with
+ * this header by changing its include line and dropping -lxdp. Differences:
+ *   - The XDP program is attached through a BPF link: it goes away when the last
+ *     process holding it exits, even on kill -9. Sockets on one interface, in one
+ *     process or several, share one program and one link.
+ *   - Without a mode flag it tries native XDP, then generic, and reports which it got
+ *     (xsk_socket__xdp_mode). A foreign XDP program is never replaced: its xsks_map is
+ *     used if it has one, otherwise creating the socket fails with -EEXIST.
+ *   - Bind retries for XSK_BIND_RETRY_MS on EBUSY, so a restarted program binds.
+ *   - xsk_setup_xdp_prog's program stays attached until xsk_release_xdp_prog or exit.
+ *   - Errors are reported through xsk_set_print (off by default), never to stderr.
+ */
+#ifndef XSK_H
+#define XSK_H
+
+#define XSK_VERSION_MAJOR 0
+#define XSK_VERSION_MINOR 1
+#define XSK_VERSION_PATCH 0
+#define XSK_VERSION_STRING "0.1.0"
+
+#include <stdio.h>
+#include <stdint.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include <linux/if_xdp.h>
+#include "xsk_ring.h"
+
+#ifndef XSKDEF
+#ifdef XSK_STATIC
+#define XSKDEF __attribute__((unused)) static
+#else
+#define XSKDEF extern
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct xsk_umem;
+struct xsk_socket;
+
+#define XSK_RING_CONS__DEFAULT_NUM_DESCS 2048
+#define XSK_RING_PROD__DEFAULT_NUM_DESCS 2048
+#define XSK_UMEM__DEFAULT_FRAME_SHIFT    12 /* 4096 bytes */
+#define XSK_UMEM__DEFAULT_FRAME_SIZE     (1 << XSK_UMEM__DEFAULT_FRAME_SHIFT)
+#define XSK_UMEM__DEFAULT_FRAME_HEADROOM 0
+#define XSK_UMEM__DEFAULT_FLAGS          0
+
+/* Flags for xsk_socket_config.libxdp_flags (also spelt libbpf_flags). */
+#define XSK_LIBBPF_FLAGS__INHIBIT_PROG_LOAD (1 << 0)
+#define XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD (1 << 0)
+
+/* NULL config: the defaults above. A field of a given config is used as it is. */
+struct xsk_umem_config {
+	__u32 fill_size;      /* entries, a power of two */
+	__u32 comp_size;      /* entries, a power of two */
+	__u32 frame_size;     /* >= 2048; a power of two unless XDP_UMEM_UNALIGNED_CHUNK_FLAG */
+	__u32 frame_headroom; /* bytes before each packet, on top of the kernel's 256 */
+	__u32 flags;          /* XDP_UMEM_* */
+};
+
+struct xsk_socket_config {
+	__u32 rx_size; /* entries, a power of two */
+	__u32 tx_size; /* entries, a power of two */
+	union {
+		__u32 libbpf_flags;
+		__u32 libxdp_flags; /* XSK_LIBXDP_FLAGS__* */
+	};
+	__u32 xdp_flags; /* XDP_FLAGS_SKB_MODE or _DRV_MODE forces a mode; 0 tries native, then generic */
+	__u16 bind_flags; /* XDP_COPY, XDP_ZEROCOPY, XDP_USE_NEED_WAKEUP, XDP_USE_SG */
+};
+
+/*
+ * Every int function returns 0 (or the documented value) on success and a negative
+ * errno on failure, with errno set too. A failed call leaves nothing behind: no fd,
+ * mapping, map entry or attached program.
+ */
+
+/* Registers umem_area (page-aligned, size a multiple of the frame size) with a new
+ * AF_XDP socket and maps its fill and completion rings into *fill and *comp. */
+XSKDEF int xsk_umem__create(struct xsk_umem **umem, void *umem_area, __u64 size,
+			    struct xsk_ring_prod *fill, struct xsk_ring_cons *comp,
+			    const struct xsk_umem_config *config);
+/* The same on an AF_XDP socket fd of the caller's (fd < 0: make one). The UMEM owns
+ * the fd from then on: xsk_umem__delete closes it. */
+XSKDEF int xsk_umem__create_with_fd(struct xsk_umem **umem, int fd, void *umem_area,
+				    __u64 size, struct xsk_ring_prod *fill,
+				    struct xsk_ring_cons *comp,
+				    const struct xsk_umem_config *config);
+/* -EBUSY while sockets use the UMEM. The area itself stays the caller's. */
+XSKDEF int xsk_umem__delete(struct xsk_umem *umem);
+XSKDEF int xsk_umem__fd(const struct xsk_umem *umem);
+
+/* Binds a socket to queue_id of ifname and, unless INHIBIT_PROG_LOAD, attaches (or
+ * shares) the XDP program and puts the socket in its xsks_map. rx or tx may be NULL,
+ * not both. The UMEM's first socket uses the UMEM's fill and completion rings; more
+ * sockets on the same queue share them; a socket on another queue or interface needs
+ * its own, which xsk_socket__create_shared maps into *fill and *comp. */
+XSKDEF int xsk_socket__create(struct xsk_socket **xsk, const char *ifname, __u32 queue_id,
+			      struct xsk_umem *umem, struct xsk_ring_cons *rx,
+			      struct xsk_ring_prod *tx, const struct xsk_socket_config *config);
+XSKDEF int xsk_socket__create_shared(struct xsk_socket **xsk, const char *ifname,
+				     __u32 queue_id, struct xsk_umem *umem,
+				     struct xsk_ring_cons *rx, struct xsk_ring_prod *tx,
+				     struct xsk_ring_prod *fill, struct xsk_ring_cons *comp,
+				     const struct xsk_socket_config *config);
+XSKDEF void xsk_socket__delete(struct xsk_socket *xsk);
+XSKDEF int xsk_socket__fd(const struct xsk_socket *xsk);
+
+/* Attaches (or shares) the program on ifindex and returns a new fd of its xsks_map in
+ * *xsks_map_fd (the caller closes it). The program stays attached until
+ * xsk_release_xdp_prog(ifindex) or the process exits. */
+XSKDEF int xsk_setup_xdp_prog(int ifindex, int *xsks_map_fd);
+/* Drops one hold that xsk_setup_xdp_prog took on ifindex; -ENOENT if none. */
+XSKDEF int xsk_release_xdp_prog(int ifindex);
+/* Puts the socket into xsks_map at its queue id. */
+XSKDEF int xsk_socket__update_xskmap(struct xsk_socket *xsk, int xsks_map_fd);
+
+/* --- beyond libxdp ---------------------------------------------------------------- */
+
+/* The socket's XDP_STATISTICS. On kernels before 5.9, which know only the first three
+ * counters, the others read 0 (and rx_dropped includes ring-full drops). */
+XSKDEF int xsk_socket__stats(const struct xsk_socket *xsk, struct xdp_statistics *stats);
+/* 1 if the socket runs in zero-copy mode, 0 in copy mode (XDP_OPTIONS). */
+XSKDEF int xsk_socket__zerocopy(const struct xsk_socket *xsk);
+/* The mode of the XDP program now on the socket's interface: XDP_FLAGS_DRV_MODE
+ * (native), XDP_FLAGS_SKB_MODE (generic), XDP_FLAGS_HW_MODE, or 0 if none. */
+XSKDEF int xsk_socket__xdp_mode(const struct xsk_socket *xsk);
+/* Kick the kernel to send what is on the TX ring, only when the ring asks for it
+ * (always without XDP_USE_NEED_WAKEUP). 1: kicked, 0: not needed. */
+XSKDEF int xsk_socket__wakeup_tx(struct xsk_socket *xsk);
+/* Wake the driver to take fill-ring entries, only when the fill ring asks for it (never
+ * without XDP_USE_NEED_WAKEUP: the driver then polls by itself). 1: woken, 0: not needed. */
+XSKDEF int xsk_socket__wakeup_rx(struct xsk_socket *xsk);
+
+enum xsk_print_level { XSK_PRINT_WARN, XSK_PRINT_INFO, XSK_PRINT_DEBUG };
+typedef void (*xsk_print_fn_t)(enum xsk_print_level level, const char *msg);
+/* Sets the function that receives the library's messages (one line, no newline);
+ * NULL (the default) silences them. Returns the previous one. */
+XSKDEF xsk_print_fn_t xsk_set_print(xsk_print_fn_t fn);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+#endif /* XSK_H */
+
+/* ================================================================================== */
+#ifdef XSK_IMPLEMENTATION
+#ifndef XSK_IMPLEMENTATION_DONE
+#define XSK_IMPLEMENTATION_DONE
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#error "xsk.h embeds a little-endian BPF object: regenerate gen/ for big-endian"
+#endif
+
+/* Only what strict C99/C11 (no _GNU_SOURCE) also declares, or defined below. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#ifndef _LINUX_IF_H /* <net/if.h> after <linux/if.h> would clash */
+#include <net/if.h>
+#else
+#ifdef __cplusplus
+extern "C" {
+#endif
+unsigned int if_nametoindex(const char *ifname);
+char *if_indextoname(unsigned int ifindex, char *ifname);
+#ifdef __cplusplus
+}
+#endif
+#endif
+#include <linux/if.h> /* struct ifreq even under -std=c99 */
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <bpf/bpf.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#endif
+#include "gen/xsk_prog.skel.h"
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+#ifndef AF_XDP
+#define AF_XDP 44
+#endif
+#ifndef SOL_XDP
+#define SOL_XDP 283
+#endif
+#ifndef F_DUPFD_CLOEXEC
+#define F_DUPFD_CLOEXEC 1030
+#endif
+#ifdef MAP_POPULATE
+#define XSK__MAP_POPULATE MAP_POPULATE
+#else
+#define XSK__MAP_POPULATE 0
+#endif
+#ifndef XSK_BIND_RETRY_MS
+#define XSK_BIND_RETRY_MS 1000
+#endif
+#define XSK__PACKET_HEADROOM 256 /* XDP_PACKET_HEADROOM, which the kernel reserves */
+#define XSK__MIN_FRAME_SIZE 2048
+
+#define XSK__PRIVATE __attribute__((unused)) static
+
+/* Fill and completion rings of one (interface, queue) of a UMEM. */
+struct xsk__ctx {
+	struct xsk__ctx *next;
+	struct xsk_ring_prod *fill;
+	struct xsk_ring_cons *comp;
+	void *fill_map, *comp_map; /* mappings this ctx made; NULL: the UMEM's own */
+	size_t fill_len, comp_len;
+	int owner_fd; /* the socket that owns the rings: what same-queue sockets share */
+	int ifindex;
+	__u32 queue_id;
+	int refcount;
+};
+
+struct xsk_umem {
+	int fd;
+	void *area;
+	__u64 size;
+	struct xsk_umem_config config;
+	struct xsk_ring_prod *fill_save; /* the rings made by xsk_umem__create */
+	struct xsk_ring_cons *comp_save;
+	void *fill_map, *comp_map;
+	size_t fill_len, comp_len;
+	int refcount;           /* sockets */
+	int fd_bound;           /* fd is bound (an AF_XDP socket can't be unbound) */
+	__u16 bind_flags;       /* of the socket bound on fd; shared sockets inherit them */
+	__u32 rx_set, tx_set;   /* sizes of rx/tx rings already made on fd */
+	struct xsk__ctx *ctxs;
+};
+
+struct xsk_socket {
+	struct xsk_ring_cons *rx;
+	struct xsk_ring_prod *tx;
+	void *rx_map, *tx_map;
+	size_t rx_len, tx_len;
+	struct xsk_umem *umem;
+	struct xsk__ctx *ctx;
+	int fd;
+	int ifindex;
+	__u32 queue_id;
+	int link_fd; /* our hold on the program's link; -1: none */
+	int map_fd;  /* the xsks_map we put the socket in; -1: none */
+	int need_wakeup;
+};
+
+/* Holds taken by xsk_setup_xdp_prog. */
+struct xsk__hold {
+	struct xsk__hold *next;
+	int ifindex;
+	int link_fd;
+};
+
+static xsk_print_fn_t xsk__print_fn;
+static struct xsk__hold *xsk__holds;
+
+XSKDEF xsk_print_fn_t xsk_set_print(xsk_print_fn_t fn)
+{
+	xsk_print_fn_t old = xsk__print_fn;
+
+	xsk__print_fn = fn;
+	return old;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+XSK__PRIVATE void xsk__log(enum xsk_print_level level, const char *fmt, ...)
+{
+	char buf[512];
+	int saved = errno;
+	va_list ap;
+
+	if (!xsk__print_fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	xsk__print_fn(level, buf);
+	errno = saved;
+}
+
+/* Every public int function ends here: a negative errno is also left in errno. */
+XSK__PRIVATE int xsk__ret(int err)
+{
+	if (err < 0)
+		errno = -err;
+	return err;
+}
+
+/* Logs a failure of `what` with errno `err` (negative) and returns err. */
+XSK__PRIVATE int xsk__fail(int err, const char *what)
+{
+	if (err == -EPERM || err == -EACCES)
+		xsk__log(XSK_PRINT_WARN, "xsk: %s: %s: an AF_XDP socket needs CAP_NET_RAW; "
+			 "loading and attaching its XDP program needs CAP_BPF and "
+			 "CAP_NET_ADMIN, sharing one needs CAP_SYS_ADMIN",
+			 what, strerror(-err));
+	else
+		xsk__log(XSK_PRINT_WARN, "xsk: %s: %s", what, strerror(-err));
+	return err;
+}
+
+XSK__PRIVATE int xsk__pow2(__u32 n)
+{
+	return n && !(n & (n - 1));
+}
+
+XSK__PRIVATE void xsk__close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+XSK__PRIVATE void xsk__unmap(void **map, size_t len)
+{
+	if (*map)
+		munmap(*map, len);
+	*map = NULL;
+}
+
+XSK__PRIVATE int xsk__offsets(int fd, struct xdp_mmap_offsets *off)
+{
+	socklen_t len = sizeof(*off);
+
+	if (getsockopt(fd, SOL_XDP, XDP_MMAP_OFFSETS, off, &len))
+		return -errno;
+	return len == sizeof(*off) ? 0 : -EINVAL; /* kernels before 5.4 are not supported */
+}
+
+/* Sets a ring's size on the socket (opt: XDP_*_RING), maps it, and fills in the ring
+ * struct r (xsk_ring_prod or xsk_ring_cons: the same layout). */
+XSK__PRIVATE int xsk__ring(int fd, int opt, __u32 n, int setup, __u64 pgoff,
+			   int producer_side, void *r, void **map, size_t *len)
+{
+	struct xsk_ring_prod *ring = (struct xsk_ring_prod *)r;
+	struct xdp_mmap_offsets offs;
+	const struct xdp_ring_offset *off;
+	size_t entry = sizeof(__u64);
+	void *m;
+	int err;
+
+	if (setup && setsockopt(fd, SOL_XDP, opt, &n, sizeof(n)))
+		return -errno;
+	err = xsk__offsets(fd, &offs);
+	if (err)
+		return err;
+	switch (opt) {
+	case XDP_RX_RING: off = &offs.rx; entry = sizeof(struct xdp_desc); break;
+	case XDP_TX_RING: off = &offs.tx; entry = sizeof(struct xdp_desc); break;
+	case XDP_UMEM_FILL_RING: off = &offs.fr; break;
+	default: off = &offs.cr; break;
+	}
+	*len = (size_t)off->desc + n * entry;
+	m = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED | XSK__MAP_POPULATE, fd,
+		 (off_t)pgoff);
+	if (m == MAP_FAILED)
+		return -errno;
+	*map = m;
+	ring->mask = n - 1;
+	ring->size = n;
+	ring->producer = (__u32 *)((char *)m + off->producer);
+	ring->consumer = (__u32 *)((char *)m + off->consumer);
+	ring->flags = (__u32 *)((char *)m + off->flags);
+	ring->ring = (char *)m + off->desc;
+	ring->cached_prod = *ring->producer;
+	/* A producer keeps cached_cons one ring ahead of the consumer (see xsk_ring.h). */
+	ring->cached_cons = *ring->consumer + (producer_side ? n : 0);
+	return 0;
+}
+
+/* Maps fill and completion rings of the UMEM's sizes on fd. */
+XSK__PRIVATE int xsk__umem_rings(int fd, const struct xsk_umem_config *c,
+				 struct xsk_ring_prod *fill, struct xsk_ring_cons *comp,
+				 void **fill_map, size_t *fill_len, void **comp_map,
+				 size_t *comp_len)
+{
+	int err;
+
+	err = xsk__ring(fd, XDP_UMEM_FILL_RING, c->fill_size, 1, XDP_UMEM_PGOFF_FILL_RING,
+			1, fill, fill_map, fill_len);
+	if (err)
+		return err;
+	err = xsk__ring(fd, XDP_UMEM_COMPLETION_RING, c->comp_size, 1,
+			XDP_UMEM_PGOFF_COMPLETION_RING, 0, comp, comp_map, comp_len);
+	if (err)
+		xsk__unmap(fill_map, *fill_len);
+	return err;
+}
+
+XSKDEF int xsk_umem__create_with_fd(struct xsk_umem **umem_ptr, int fd, void *umem_area,
+				    __u64 size, struct xsk_ring_prod *fill,
+				    struct xsk_ring_cons *comp,
+				    const struct xsk_umem_config *config)
+{
+	struct xsk_umem_config c = { XSK_RING_PROD__DEFAULT_NUM_DESCS,
+				     XSK_RING_CONS__DEFAULT_NUM_DESCS,
+				     XSK_UMEM__DEFAULT_FRAME_SIZE,
+				     XSK_UMEM__DEFAULT_FRAME_HEADROOM, XSK_UMEM__DEFAULT_FLAGS };
+	long page = sysconf(_SC_PAGESIZE);
+	struct xdp_umem_reg mr;
+	struct xsk_umem *umem;
+	int own_fd = fd < 0, err;
+
+	if (!umem_ptr || !umem_area || !fill || !comp) {
+		xsk__log(XSK_PRINT_WARN, "xsk: umem: NULL %s", !umem_ptr ? "umem pointer" :
+			 !umem_area ? "area" : !fill ? "fill ring" : "completion ring");
+		return xsk__ret(-EFAULT);
+	}
+	if (config)
+		c = *config;
+	if (!xsk__pow2(c.fill_size) || !xsk__pow2(c.comp_size)) {
+		xsk__log(XSK_PRINT_WARN, "xsk: umem: ring sizes must be powers of two "
+			 "(fill %u, completion %u)", c.fill_size, c.comp_size);
+		return xsk__ret(-EINVAL);
+	}
+	if (c.frame_size < XSK__MIN_FRAME_SIZE ||
+	    (!(c.flags & XDP_UMEM_UNALIGNED_CHUNK_FLAG) && !xsk__pow2(c.frame_size))) {
+		xsk__log(XSK_PRINT_WARN, "xsk: umem: frame size %u: must be >= %d and, "
+			 "without XDP_UMEM_UNALIGNED_CHUNK_FLAG, a power of two",
+			 c.frame_size, XSK__MIN_FRAME_SIZE);
+		return xsk__ret(-EINVAL);
+	}
+	if ((__u64)c.frame_headroom + XSK__PACKET_HEADROOM >= c.frame_size) {
+		xsk__log(XSK_PRINT_WARN, "xsk: umem: headroom %u leaves no room for a packet "
+			 "in a %u-byte frame (the kernel reserves %d more)",
+			 c.frame_headroom, c.frame_size, XSK__PACKET_HEADROOM);
+		return xsk__ret(-EINVAL);
+	}
+	if ((uintptr_t)umem_area % (uintptr_t)page || !size ||
+	    (!(c.flags & XDP_UMEM_UNALIGNED_CHUNK_FLAG) && size % c.frame_size)) {
+		xsk__log(XSK_PRINT_WARN, "xsk: umem: the area must be page-aligned and its "
+			 "size (%llu) a non-zero multiple of the frame size (%u)",
+			 (unsigned long long)size, c.frame_size);
+		return xsk__ret(-EINVAL);
+	}
+
+	umem = (struct xsk_umem *)calloc(1, sizeof(*umem));
+	if (!umem)
+		return xsk__ret(-ENOMEM);
+	if (own_fd) {
+		fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			err = xsk__fail(-errno, "umem: socket(AF_XDP)");
+			free(umem);
+			return xsk__ret(err);
+		}
+	}
+	memset(&mr, 0, sizeof(mr));
+	mr.addr = (uintptr_t)umem_area;
+	mr.len = size;
+	mr.chunk_size = c.frame_size;
+	mr.headroom = c.frame_headroom;
+	mr.flags = c.flags;
+	if (setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &mr, sizeof(mr))) {
+		err = -errno;
+		if (err == -ENOBUFS || err == -ENOMEM)
+			xsk__log(XSK_PRINT_WARN, "xsk: umem: registering %llu bytes: %s: locked "
+				 "memory is limited by RLIMIT_MEMLOCK without CAP_IPC_LOCK",
+				 (unsigned long long)size, strerror(-err));
+		else if (err == -EINVAL)
+			xsk__log(XSK_PRINT_WARN, "xsk: umem: the kernel refused the UMEM (frame "
+				 "size %u, headroom %u, flags %#x, %llu bytes): a newer kernel "
+				 "reserves more of each frame, or a flag is unknown to it",
+				 c.frame_size, c.frame_headroom, c.flags, (unsigned long long)size);
+		else
+			xsk__fail(err, "umem: XDP_UMEM_REG");
+		goto fail;
+	}
+	err = xsk__umem_rings(fd, &c, fill, comp, &umem->fill_map, &umem->fill_len,
+			      &umem->comp_map, &umem->comp_len);
+	if (err) {
+		xsk__fail(err, "umem: fill/completion rings");
+		goto fail;
+	}
+	umem->fd = fd;
+	umem->area = umem_area;
+	umem->size = size;
+	umem->config = c;
+	umem->fill_save = fill;
+	umem->comp_save = comp;
+	*umem_ptr = umem;
+	return 0;
+fail:
+	if (own_fd)
+		close(fd);
+	free(umem);
+	return xsk__ret(err);
+}
+
+XSKDEF int xsk_umem__create(struct xsk_umem **umem, void *umem_area, __u64 size,
+			    struct xsk_ring_prod *fill, struct xsk_ring_cons *comp,
+			    const struct xsk_umem_config *config)
+{
+	return xsk_umem__create_with_fd(umem, -1, umem_area, size, fill, comp, config);
+}
+
+XSKDEF int xsk_umem__delete(struct xsk_umem *umem)
+{
+	if (!umem)
+		return 0;
+	if (umem->refcount) {
+		xsk__log(XSK_PRINT_WARN, "xsk: umem still used by %d socket(s): delete them "
+			 "first", umem->refcount);
+		return xsk__ret(-EBUSY);
+	}
+	while (umem->ctxs) { /* only the UMEM's own, kept while its fd is bound */
+		struct xsk__ctx *ctx = umem->ctxs;
+
+		umem->ctxs = ctx->next;
+		free(ctx);
+	}
+	xsk__unmap(&umem->fill_map, umem->fill_len);
+	xsk__unmap(&umem->comp_map, umem->comp_len);
+	close(umem->fd);
+	free(umem);
+	return 0;
+}
+
+XSKDEF int xsk_umem__fd(const struct xsk_umem *umem)
+{
+	return umem ? umem->fd : xsk__ret(-EINVAL);
+}
+
+XSKDEF int xsk_socket__fd(const struct xsk_socket *xsk)
+{
+	return xsk ? xsk->fd : xsk__ret(-EINVAL);
+}
+
+/* The interface's rx queue count now (cur) and at most (max); -EOPNOTSUPP if the
+ * driver does not say (no ethtool channels). */
+XSK__PRIVATE int xsk__queues(int ifindex, __u32 *cur, __u32 *max)
+{
+	struct ethtool_channels ch;
+	struct ifreq ifr;
+	int fd, err = 0;
+
+	memset(&ch, 0, sizeof(ch));
+	memset(&ifr, 0, sizeof(ifr));
+	ch.cmd = ETHTOOL_GCHANNELS;
+	ifr.ifr_data = (char *)&ch;
+	if (!if_indextoname((unsigned)ifindex, ifr.ifr_name))
+		return -errno;
+	fd = socket(AF_LOCAL, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	*cur = ch.rx_count + ch.combined_count;
+	*max = ch.max_rx + ch.max_combined;
+	if (*max < *cur)
+		*max = *cur;
+	return *cur ? 0 : -EOPNOTSUPP;
+}
+
+XSK__PRIVATE int xsk__mode_flag(__u8 attach_mode)
+{
+	switch (attach_mode) {
+	case XDP_ATTACHED_DRV: return XDP_FLAGS_DRV_MODE;
+	case XDP_ATTACHED_SKB: return XDP_FLAGS_SKB_MODE;
+	case XDP_ATTACHED_HW: return XDP_FLAGS_HW_MODE;
+	case XDP_ATTACHED_MULTI: return XDP_FLAGS_DRV_MODE; /* native wins over offload here */
+	default: return 0;
+	}
+}
+
+XSK__PRIVATE const char *xsk__mode_name(int mode)
+{
+	return mode == XDP_FLAGS_DRV_MODE ? "native" : mode == XDP_FLAGS_SKB_MODE ? "generic" :
+	       mode == XDP_FLAGS_HW_MODE ? "offload" : "no";
+}
+
+/* The attached program's id and mode flag (0, 0 when none). */
+XSK__PRIVATE int xsk__attached(int ifindex, __u32 *prog_id, int *mode)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err = bpf_xdp_query(ifindex, 0, &q);
+
+	if (err)
+		return err;
+	*mode = xsk__mode_flag(q.attach_mode);
+	*prog_id = q.attach_mode == XDP_ATTACHED_MULTI ? (q.drv_prog_id ? q.drv_prog_id :
+							   q.skb_prog_id) : q.prog_id;
+	return 0;
+}
+
+/* A new fd of the XDP link that holds prog_id on ifindex, or -ENOENT (attached
+ * without a link, through netlink). */
+XSK__PRIVATE int xsk__find_link(int ifindex, __u32 prog_id)
+{
+	__u32 id = 0;
+
+	while (!bpf_link_get_next_id(id, &id)) {
+		struct bpf_link_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(id);
+
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue; /* went away meanwhile */
+			return -errno;
+		}
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP &&
+		    info.prog_id == prog_id && (int)info.xdp.ifindex == ifindex)
+			return fd;
+		close(fd);
+	}
+	return -ENOENT;
+}
+
+/* A new fd of prog_id's map named xsks_map of type XSKMAP, or -ENOENT. */
+XSK__PRIVATE int xsk__find_xsks_map(__u32 prog_id)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info), ids[16], i, n;
+	int prog_fd, err = -ENOENT;
+
+	prog_fd = bpf_prog_get_fd_by_id(prog_id);
+	if (prog_fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = 16;
+	info.map_ids = (uintptr_t)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		err = -errno;
+	close(prog_fd);
+	n = info.nr_map_ids < 16 ? info.nr_map_ids : 16;
+	for (i = 0; err == -ENOENT && i < n; i++) {
+		struct bpf_map_info mi;
+		__u32 mlen = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd < 0)
+			continue;
+		memset(&mi, 0, sizeof(mi));
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) && mi.type == BPF_MAP_TYPE_XSKMAP &&
+		    !strcmp(mi.name, "xsks_map"))
+			return fd;
+		close(fd);
+	}
+	return err;
+}
+
+/* Loads the embedded program with xsks_map sized to `entries` and attaches it with a
+ * link in `mode` (0: native if the driver has it, else generic). */
+XSK__PRIVATE int xsk__attach(int ifindex, __u32 entries, __u32 mode, int *link_fd,
+			     int *map_fd)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	struct xsk_prog *skel;
+	int frags, err = 0;
+
+	/* Multi-buffer aware where the kernel knows it (5.18), so interfaces with jumbo
+	 * MTUs take the program too; plain on older kernels. */
+	for (frags = 1; frags >= 0; frags--) {
+		skel = xsk_prog__open();
+		if (!skel)
+			return -errno;
+		err = bpf_map__set_max_entries(skel->maps.xsks_map, entries);
+		if (!err && frags)
+			err = bpf_program__set_flags(skel->progs.xsk_redirect,
+						     BPF_F_XDP_HAS_FRAGS);
+		if (!err)
+			err = xsk_prog__load(skel);
+		if (!err || err == -EPERM)
+			break;
+		xsk_prog__destroy(skel);
+		skel = NULL;
+	}
+	if (err)
+		goto out;
+	opts.flags = mode;
+	*link_fd = bpf_link_create(bpf_program__fd(skel->progs.xsk_redirect), ifindex,
+				   BPF_XDP, &opts);
+	if (*link_fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	*map_fd = fcntl(bpf_map__fd(skel->maps.xsks_map), F_DUPFD_CLOEXEC, 0);
+	if (*map_fd < 0) {
+		err = -errno;
+		xsk__close(link_fd);
+	}
+out:
+	xsk_prog__destroy(skel); /* the link keeps the program, the program its map */
+	return err;
+}
+
+/*
+ * Takes a hold on the XDP program on ifindex that redirects to an xsks_map, loading
+ * and attaching ours if the interface has none, and returns fds of the link (-1 if
+ * the program was attached without one: then it is not ours to hold) and of the map.
+ * `queue`: a queue id that must fit the map, or -1.
+ */
+XSK__PRIVATE int xsk__prog_get(int ifindex, __u32 xdp_flags, long long queue,
+			       int *link_fd, int *map_fd)
+{
+	__u32 want = xdp_flags & XDP_FLAGS_MODES, cur_q = 0, max_q = 0, prog_id, entries;
+	char name[IFNAMSIZ] = "?";
+	struct bpf_map_info mi;
+	__u32 mlen = sizeof(mi);
+	int tries, mode, err = 0;
+
+	*link_fd = *map_fd = -1;
+	if_indextoname((unsigned)ifindex, name);
+	/* Another process may attach or detach meanwhile: look again, a few times. */
+	for (tries = 0; tries < 8; tries++) {
+		err = xsk__attached(ifindex, &prog_id, &mode);
+		if (err)
+			return xsk__fail(err, "querying the interface's XDP program");
+		if (prog_id) {
+			if (want && (__u32)mode != want) {
+				xsk__log(XSK_PRINT_WARN, "xsk: %s already has an XDP program in %s "
+					 "mode; %s mode was asked for", name, xsk__mode_name(mode),
+					 xsk__mode_name((int)want));
+				return -EEXIST;
+			}
+			*map_fd = xsk__find_xsks_map(prog_id);
+			if (*map_fd == -ENOENT) {
+				xsk__log(XSK_PRINT_WARN, "xsk: %s already has XDP program %u, which "
+					 "has no xsks_map; xsk.h does not replace it: detach it ("
+					 "ip link set dev %s xdp off, or end the process holding its "
+					 "link), or pass XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD and put the "
+					 "socket in your own map with xsk_socket__update_xskmap",
+					 name, prog_id, name);
+				return -EEXIST;
+			}
+			if (*map_fd < 0) {
+				err = *map_fd;
+				*map_fd = -1;
+				if (err == -ENOENT || err == -EINVAL)
+					continue; /* the program went away: look again */
+				return xsk__fail(err, "taking the attached program's xsks_map");
+			}
+			*link_fd = xsk__find_link(ifindex, prog_id);
+			if (*link_fd == -ENOENT) {
+				*link_fd = -1; /* attached by netlink: not ours to hold */
+			} else if (*link_fd < 0) {
+				err = xsk__fail(*link_fd, "taking a hold on the XDP link");
+				*link_fd = -1;
+				break;
+			}
+			xsk__log(XSK_PRINT_DEBUG, "xsk: %s: sharing XDP program %u (%s mode)",
+				 name, prog_id, xsk__mode_name(mode));
+		} else {
+			if (xsk__queues(ifindex, &cur_q, &max_q))
+				max_q = 1;
+			entries = max_q > queue + 1 ? max_q : (__u32)(queue + 1);
+			err = xsk__attach(ifindex, entries, want, link_fd, map_fd);
+			if (err && !want && err != -EBUSY && err != -EEXIST && err != -EPERM) {
+				xsk__log(XSK_PRINT_INFO, "xsk: %s: native XDP failed (%s); trying "
+					 "generic", name, strerror(-err));
+				err = xsk__attach(ifindex, entries, XDP_FLAGS_SKB_MODE, link_fd,
+						  map_fd);
+			}
+			if (err == -EBUSY || err == -EEXIST)
+				continue; /* someone attached meanwhile: share theirs */
+			if (err == -EOPNOTSUPP && want == XDP_FLAGS_DRV_MODE) {
+				xsk__log(XSK_PRINT_WARN, "xsk: %s: the driver has no native XDP; "
+					 "use generic mode (XDP_FLAGS_SKB_MODE) or no mode flag", name);
+				return err;
+			}
+			if (err)
+				return xsk__fail(err, "loading and attaching the XDP program");
+			if (!xsk__attached(ifindex, &prog_id, &mode))
+				xsk__log(XSK_PRINT_INFO, "xsk: %s: XDP program %u attached in %s mode",
+					 name, prog_id, xsk__mode_name(mode));
+		}
+		break;
+	}
+	if (!err && *map_fd < 0)
+		err = -EAGAIN; /* the interface kept changing under us */
+	memset(&mi, 0, sizeof(mi));
+	if (!err && queue >= 0 && !bpf_obj_get_info_by_fd(*map_fd, &mi, &mlen) &&
+	    queue >= mi.max_entries) {
+		xsk__log(XSK_PRINT_WARN, "xsk: %s: queue %lld does not fit the attached "
+			 "program's xsks_map (%u entries)", name, queue, mi.max_entries);
+		err = -EINVAL;
+	}
+	if (err) {
+		xsk__close(link_fd);
+		xsk__close(map_fd);
+	}
+	return err;
+}
+
+XSKDEF int xsk_setup_xdp_prog(int ifindex, int *xsks_map_fd)
+{
+	struct xsk__hold *h;
+	int link_fd, err;
+
+	if (!xsks_map_fd)
+		return xsk__ret(-EFAULT);
+	h = (struct xsk__hold *)calloc(1, sizeof(*h));
+	if (!h)
+		return xsk__ret(-ENOMEM);
+	err = xsk__prog_get(ifindex, 0, -1, &link_fd, xsks_map_fd);
+	if (err) {
+		free(h);
+		return xsk__ret(err);
+	}
+	h->ifindex = ifindex;
+	h->link_fd = link_fd;
+	h->next = xsk__holds;
+	xsk__holds = h;
+	return 0;
+}
+
+XSKDEF int xsk_release_xdp_prog(int ifindex)
+{
+	struct xsk__hold **p, *h;
+
+	for (p = &xsk__holds; *p; p = &(*p)->next) {
+		if ((*p)->ifindex != ifindex)
+			continue;
+		h = *p;
+		*p = h->next;
+		xsk__close(&h->link_fd);
+		free(h);
+		return 0;
+	}
+	return xsk__ret(-ENOENT);
+}
+
+XSKDEF int xsk_socket__update_xskmap(struct xsk_socket *xsk, int xsks_map_fd)
+{
+	if (!xsk)
+		return xsk__ret(-EFAULT);
+	if (bpf_map_update_elem(xsks_map_fd, &xsk->queue_id, &xsk->fd, 0))
+		return xsk__ret(xsk__fail(-errno, "xsks_map update"));
+	return 0;
+}
+
+XSK__PRIVATE struct xsk__ctx *xsk__ctx_find(struct xsk_umem *umem, int ifindex, __u32 q)
+{
+	struct xsk__ctx *c;
+
+	for (c = umem->ctxs; c; c = c->next)
+		if (c->ifindex == ifindex && c->queue_id == q)
+			return c;
+	return NULL;
+}
+
+XSK__PRIVATE void xsk__ctx_put(struct xsk_umem *umem, struct xsk__ctx *ctx)
+{
+	struct xsk__ctx **p;
+
+	if (--ctx->refcount)
+		return;
+	for (p = &umem->ctxs; *p != ctx; p = &(*p)->next)
+		;
+	*p = ctx->next;
+	xsk__unmap(&ctx->fill_map, ctx->fill_len);
+	xsk__unmap(&ctx->comp_map, ctx->comp_len);
+	free(ctx);
+}
+
+/* bind(), retried on EBUSY for XSK_BIND_RETRY_MS: the kernel releases the queue of a
+ * socket that just closed (a restarted program's predecessor) only after a while. */
+XSK__PRIVATE int xsk__bind(int fd, const struct sockaddr_xdp *sxdp)
+{
+	long waited = 0, step = 1;
+
+	while (bind(fd, (const struct sockaddr *)sxdp, sizeof(*sxdp))) {
+		if (errno != EBUSY || waited >= XSK_BIND_RETRY_MS)
+			return -errno;
+		poll(NULL, 0, (int)step);
+		waited += step;
+		step = step < 32 ? step * 2 : step;
+	}
+	if (waited)
+		xsk__log(XSK_PRINT_DEBUG, "xsk: the queue was busy for about %ld ms", waited);
+	return 0;
+}
+
+XSK__PRIVATE int xsk__check_name(const char *ifname, int *ifindex)
+{
+	if (!*ifname || strlen(ifname) >= IFNAMSIZ) {
+		xsk__log(XSK_PRINT_WARN, "xsk: interface name \"%.32s%s\" is %s", ifname,
+			 strlen(ifname) > 32 ? "..." : "", *ifname ? "too long" : "empty");
+		return *ifname ? -ENAMETOOLONG : -EINVAL;
+	}
+	*ifindex = (int)if_nametoindex(ifname);
+	if (!*ifindex) {
+		xsk__log(XSK_PRINT_WARN, "xsk: no interface named %s", ifname);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+XSKDEF int xsk_socket__create_shared(struct xsk_socket **xsk_ptr, const char *ifname,
+				     __u32 queue_id, struct xsk_umem *umem,
+				     struct xsk_ring_cons *rx, struct xsk_ring_prod *tx,
+				     struct xsk_ring_prod *fill, struct xsk_ring_cons *comp,
+				     const struct xsk_socket_config *config)
+{
+	struct xsk_socket_config c;
+	struct xsk_socket *xsk;
+	struct sockaddr_xdp sxdp;
+	struct xsk__ctx *ctx, *new_ctx = NULL;
+	__u32 cur_q, max_q;
+	int first, err;
+
+	if (!xsk_ptr || !ifname || !umem || (!rx && !tx)) {
+		xsk__log(XSK_PRINT_WARN, "xsk: socket: NULL %s", !xsk_ptr ? "socket pointer" :
+			 !ifname ? "interface name" : !umem ? "umem" : "rx and tx rings");
+		return xsk__ret(-EFAULT);
+	}
+	memset(&c, 0, sizeof(c));
+	c.rx_size = XSK_RING_CONS__DEFAULT_NUM_DESCS;
+	c.tx_size = XSK_RING_PROD__DEFAULT_NUM_DESCS;
+	if (config)
+		c = *config;
+	xsk = (struct xsk_socket *)calloc(1, sizeof(*xsk));
+	if (!xsk)
+		return xsk__ret(-ENOMEM);
+	xsk->fd = xsk->link_fd = xsk->map_fd = -1;
+	xsk->rx = rx;
+	xsk->tx = tx;
+	xsk->umem = umem;
+	xsk->queue_id = queue_id;
+
+	err = xsk__check_name(ifname, &xsk->ifindex);
+	if (err)
+		goto fail;
+	err = -EINVAL;
+	if ((rx && !xsk__pow2(c.rx_size)) || (tx && !xsk__pow2(c.tx_size))) {
+		xsk__log(XSK_PRINT_WARN, "xsk: socket: ring sizes must be powers of two "
+			 "(rx %u, tx %u)", c.rx_size, c.tx_size);
+		goto fail;
+	}
+	if ((c.xdp_flags & ~(__u32)(XDP_FLAGS_MODES | XDP_FLAGS_UPDATE_IF_NOEXIST)) ||
+	    ((c.xdp_flags & XDP_FLAGS_MODES) & ((c.xdp_flags & XDP_FLAGS_MODES) - 1)) ||
+	    (c.libxdp_flags & ~(__u32)XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD)) {
+		xsk__log(XSK_PRINT_WARN, "xsk: socket: bad flags (xdp_flags %#x, libxdp_flags "
+			 "%#x): at most one mode, no replace", c.xdp_flags, c.libxdp_flags);
+		goto fail;
+	}
+	if (!xsk__queues(xsk->ifindex, &cur_q, &max_q) && queue_id >= cur_q) {
+		xsk__log(XSK_PRINT_WARN, "xsk: socket: queue %u out of range: %s has %u queue%s",
+			 queue_id, ifname, cur_q, cur_q == 1 ? "" : "s");
+		goto fail;
+	}
+
+	/* Everything that can be checked is checked; the program comes before the socket
+	 * since a bound socket cannot be taken back. */
+	if (!(c.libxdp_flags & XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD)) {
+		err = xsk__prog_get(xsk->ifindex, c.xdp_flags, queue_id, &xsk->link_fd,
+				    &xsk->map_fd);
+		if (err)
+			goto fail;
+	}
+
+	first = !umem->fd_bound;
+	ctx = xsk__ctx_find(umem, xsk->ifindex, queue_id);
+	if (first) {
+		xsk->fd = umem->fd;
+	} else {
+		xsk->fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (xsk->fd < 0) {
+			err = xsk__fail(-errno, "socket(AF_XDP)");
+			goto fail;
+		}
+	}
+	if (!ctx) {
+		new_ctx = ctx = (struct xsk__ctx *)calloc(1, sizeof(*ctx));
+		if (!ctx) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		ctx->ifindex = xsk->ifindex;
+		ctx->queue_id = queue_id;
+		ctx->owner_fd = xsk->fd;
+		if (first) {
+			/* The UMEM's own rings; the caller may want them in other structs. */
+			if (fill && fill != umem->fill_save)
+				memcpy(fill, umem->fill_save, sizeof(*fill));
+			if (comp && comp != umem->comp_save)
+				memcpy(comp, umem->comp_save, sizeof(*comp));
+			ctx->fill = fill ? fill : umem->fill_save;
+			ctx->comp = comp ? comp : umem->comp_save;
+		} else if (!fill || !comp || fill == umem->fill_save || comp == umem->comp_save) {
+			xsk__log(XSK_PRINT_WARN, "xsk: socket: %s queue %u needs fill and "
+				 "completion rings of its own: use xsk_socket__create_shared with "
+				 "new ring structs", ifname, queue_id);
+			err = -EINVAL;
+			goto fail;
+		} else {
+			err = xsk__umem_rings(xsk->fd, &umem->config, fill, comp, &ctx->fill_map,
+					      &ctx->fill_len, &ctx->comp_map, &ctx->comp_len);
+			if (err) {
+				xsk__fail(err, "socket: fill/completion rings");
+				goto fail;
+			}
+			ctx->fill = fill;
+			ctx->comp = comp;
+		}
+	}
+
+	if (rx) {
+		int setup = xsk->fd != umem->fd || !umem->rx_set;
+
+		if (!setup && umem->rx_set != c.rx_size) {
+			xsk__log(XSK_PRINT_WARN, "xsk: socket: an rx ring of %u entries was made "
+				 "on the UMEM's socket already", umem->rx_set);
+			goto fail;
+		}
+		err = xsk__ring(xsk->fd, XDP_RX_RING, c.rx_size, setup, XDP_PGOFF_RX_RING, 0,
+				rx, &xsk->rx_map, &xsk->rx_len);
+		if (err) {
+			xsk__fail(err, "socket: rx ring");
+			goto fail;
+		}
+		if (xsk->fd == umem->fd)
+			umem->rx_set = c.rx_size;
+	}
+	if (tx) {
+		int setup = xsk->fd != umem->fd || !umem->tx_set;
+
+		err = -EINVAL;
+		if (!setup && umem->tx_set != c.tx_size) {
+			xsk__log(XSK_PRINT_WARN, "xsk: socket: a tx ring of %u entries was made "
+				 "on the UMEM's socket already", umem->tx_set);
+			goto fail;
+		}
+		err = xsk__ring(xsk->fd, XDP_TX_RING, c.tx_size, setup, XDP_PGOFF_TX_RING, 1,
+				tx, &xsk->tx_map, &xsk->tx_len);
+		if (err) {
+			xsk__fail(err, "socket: tx ring");
+			goto fail;
+		}
+		if (xsk->fd == umem->fd)
+			umem->tx_set = c.tx_size;
+	}
+
+	memset(&sxdp, 0, sizeof(sxdp));
+	sxdp.sxdp_family = AF_XDP;
+	sxdp.sxdp_ifindex = (__u32)xsk->ifindex;
+	sxdp.sxdp_queue_id = queue_id;
+	if (first) {
+		sxdp.sxdp_flags = c.bind_flags & (__u16)~XDP_SHARED_UMEM;
+	} else {
+		/* The kernel takes no other flags here: the pool's are inherited. */
+		sxdp.sxdp_flags = XDP_SHARED_UMEM;
+		sxdp.sxdp_shared_umem_fd = (__u32)(new_ctx ? umem->fd : ctx->owner_fd);
+	}
+	err = xsk__bind(xsk->fd, &sxdp);
+	if (err) {
+		if (err == -EBUSY)
+			xsk__log(XSK_PRINT_WARN, "xsk: socket: queue %u of %s is in use by another "
+				 "AF_XDP socket", queue_id, ifname);
+		else
+			xsk__fail(err, "socket: bind");
+		goto fail;
+	}
+	if (first) {
+		umem->fd_bound = 1;
+		umem->bind_flags = sxdp.sxdp_flags;
+		ctx->refcount++; /* the UMEM's fd stays bound: its ctx lives with the UMEM */
+	}
+	xsk->need_wakeup = !!(umem->bind_flags & XDP_USE_NEED_WAKEUP);
+	if (xsk->map_fd >= 0 && bpf_map_update_elem(xsk->map_fd, &queue_id, &xsk->fd, 0)) {
+		err = xsk__fail(-errno, "socket: xsks_map update");
+		goto fail; /* (a bound UMEM fd stays bound: the kernel has no unbind) */
+	}
+	if (new_ctx) {
+		new_ctx->next = umem->ctxs;
+		umem->ctxs = new_ctx;
+	}
+	ctx->refcount++;
+	xsk->ctx = ctx;
+	umem->refcount++;
+	*xsk_ptr = xsk;
+	return 0;
+
+fail:
+	if (new_ctx && !new_ctx->refcount) {
+		xsk__unmap(&new_ctx->fill_map, new_ctx->fill_len);
+		xsk__unmap(&new_ctx->comp_map, new_ctx->comp_len);
+		free(new_ctx);
+	} else if (new_ctx) { /* the UMEM's fd got bound: keep its ctx */
+		new_ctx->next = umem->ctxs;
+		umem->ctxs = new_ctx;
+	}
+	xsk__unmap(&xsk->rx_map, xsk->rx_len);
+	xsk__unmap(&xsk->tx_map, xsk->tx_len);
+	if (xsk->fd != umem->fd)
+		xsk__close(&xsk->fd);
+	xsk__close(&xsk->map_fd);
+	xsk__close(&xsk->link_fd);
+	free(xsk);
+	return xsk__ret(err);
+}
+
+XSKDEF int xsk_socket__create(struct xsk_socket **xsk, const char *ifname, __u32 queue_id,
+			      struct xsk_umem *umem, struct xsk_ring_cons *rx,
+			      struct xsk_ring_prod *tx, const struct xsk_socket_config *config)
+{
+	return xsk_socket__create_shared(xsk, ifname, queue_id, umem, rx, tx,
+					 umem ? umem->fill_save : NULL,
+					 umem ? umem->comp_save : NULL, config);
+}
+
+XSKDEF void xsk_socket__delete(struct xsk_socket *xsk)
+{
+	if (!xsk)
+		return;
+	/* Closing a socket takes it out of every map; the UMEM's socket stays open. */
+	if (xsk->map_fd >= 0 && xsk->fd == xsk->umem->fd)
+		bpf_map_delete_elem(xsk->map_fd, &xsk->queue_id);
+	xsk__close(&xsk->map_fd);
+	xsk__close(&xsk->link_fd);
+	xsk__unmap(&xsk->rx_map, xsk->rx_len);
+	xsk__unmap(&xsk->tx_map, xsk->tx_len);
+	xsk__ctx_put(xsk->umem, xsk->ctx);
+	if (xsk->fd != xsk->umem->fd)
+		close(xsk->fd);
+	xsk->umem->refcount--;
+	free(xsk);
+}
+
+XSK__PRIVATE int xsk__stats(int fd, struct xdp_statistics *stats, socklen_t len)
+{
+	memset(stats, 0, sizeof(*stats));
+	if (getsockopt(fd, SOL_XDP, XDP_STATISTICS, stats, &len))
+		return -errno;
+	return 0; /* an older kernel fills only the first three counters */
+}
+
+XSKDEF int xsk_socket__stats(const struct xsk_socket *xsk, struct xdp_statistics *stats)
+{
+	if (!xsk || !stats)
+		return xsk__ret(-EFAULT);
+	return xsk__ret(xsk__stats(xsk->fd, stats, sizeof(*stats)));
+}
+
+XSKDEF int xsk_socket__zerocopy(const struct xsk_socket *xsk)
+{
+	struct xdp_options opts;
+	socklen_t len = sizeof(opts);
+
+	if (!xsk)
+		return xsk__ret(-EFAULT);
+	if (getsockopt(xsk->fd, SOL_XDP, XDP_OPTIONS, &opts, &len))
+		return xsk__ret(-errno);
+	return !!(opts.flags & XDP_OPTIONS_ZEROCOPY);
+}
+
+XSKDEF int xsk_socket__xdp_mode(const struct xsk_socket *xsk)
+{
+	__u32 prog_id;
+	int mode, err;
+
+	if (!xsk)
+		return xsk__ret(-EFAULT);
+	err = xsk__attached(xsk->ifindex, &prog_id, &mode);
+	return err ? xsk__ret(err) : mode;
+}
+
+/* A kick the kernel could not act on at once (ring or driver busy) is still a kick. */
+XSK__PRIVATE int xsk__kicked(long ret)
+{
+	if (ret >= 0 || errno == EAGAIN || errno == EBUSY || errno == ENOBUFS)
+		return 1;
+	return xsk__ret(-errno);
+}
+
+XSKDEF int xsk_socket__wakeup_tx(struct xsk_socket *xsk)
+{
+	if (!xsk || !xsk->tx)
+		return xsk__ret(-EINVAL);
+	if (xsk->need_wakeup && !xsk_ring_prod__needs_wakeup(xsk->tx))
+		return 0;
+	return xsk__kicked(sendto(xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, 0));
+}
+
+XSKDEF int xsk_socket__wakeup_rx(struct xsk_socket *xsk)
+{
+	if (!xsk)
+		return xsk__ret(-EINVAL);
+	if (!xsk->need_wakeup || !xsk_ring_prod__needs_wakeup(xsk->ctx->fill))
+		return 0;
+	return xsk__kicked(recvfrom(xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL));
+}
+
+#endif /* XSK_IMPLEMENTATION_DONE */
+#endif /* XSK_IMPLEMENTATION */
+
+/*
+ * Copyright (c) 2026 the xsk.h authors
+ *
+ * Redistribution and use in source and binary forms, with or without modification,
+ * are permitted provided that the following conditions are met:
+ * 1. Redistributions of source code must retain the above copyright notice, this list
+ *    of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice, this
+ *    list of conditions and the following disclaimer in the documentation and/or other
+ *    materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND ANY
+ * EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES
+ * OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT
+ * SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT,
+ * INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT LIMITED
+ * TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR
+ * BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN
+ * CONTRACT, STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN
+ * ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH
+ * DAMAGE.
+ */
