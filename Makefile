@@ -80,19 +80,17 @@ test: deps all
 demo: deps $(OUT)/demo
 	$(Q)$(OUT)/demo
 
-install: $(OUT)/xsk.pc
+VERSION = $(shell sed -n 's/^\#define XSK_VERSION_STRING "\(.*\)"/\1/p' xsk.h)
+
+install:
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(PREFIX)/include/xsk/gen $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	$(Q)install -m 644 xsk.h xsk_ring.h $(DESTDIR)$(PREFIX)/include/xsk/
 	$(Q)install -m 644 gen/xsk_prog.skel.h $(DESTDIR)$(PREFIX)/include/xsk/gen/
-	$(Q)install -m 644 $(OUT)/xsk.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
-
-$(OUT)/xsk.pc: Makefile
-	$(Q)mkdir -p $(@D)
 	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include/xsk' '' \
 		'Name: xsk' 'Description: header-only AF_XDP socket library' \
-		'Version: $(shell sed -n 's/^#define XSK_VERSION_STRING "\(.*\)"/\1/p' xsk.h)' \
-		'Requires: libbpf' 'Cflags: -I$${includedir}' > $@
+		'Version: $(VERSION)' 'Requires: libbpf' 'Cflags: -I$${includedir}' \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/xsk.pc
 
 clean:
 	$(call msg,CLEAN,$(OUT))

@@ -33,6 +33,22 @@ for cxx in g++ clang++; do
 	try $cxx -x c++ -std=c++17 $WXX -I. -DXSK_IMPLEMENTATION -DXSK_STATIC -DCOMPILE_MAIN \
 		test/compile_a.c -o "$out/static" -lbpf
 done
+# The README's example is a complete program: it must compile as it stands.
+sed -n '/<!-- readme-example/,/^```$/p' README.md | sed '1,2d;$d' > "$out/readme.c"
+lines=$(wc -l < "$out/readme.c")
+if [ "$lines" -lt 10 ] || [ "$lines" -gt 30 ]; then
+	echo "README example: $lines lines (want a complete program under 30)"; fail=1
+fi
+try gcc -std=gnu11 $W -I. "$out/readme.c" -o "$out/readme" -lbpf
+# Installed headers and xsk.pc: a program builds with pkg-config alone.
+if make -s install PREFIX="$out/prefix" >"$out/err" 2>&1; then
+	flags=$(PKG_CONFIG_PATH="$out/prefix/lib/pkgconfig" pkg-config --cflags --libs xsk) ||
+		{ echo "pkg-config xsk failed"; fail=1; }
+	try gcc -std=gnu11 $W "$out/readme.c" -o "$out/readme" $flags
+	case "$flags" in *-lbpf*) ;; *) echo "xsk.pc does not bring -lbpf: $flags"; fail=1 ;; esac
+else
+	echo "make install failed"; cat "$out/err"; fail=1
+fi
 # The two-unit program must have linked one definition of each function and run.
 [ -x "$out/ab" ] && { "$out/ab" || { echo "two-unit program failed"; fail=1; }; }
 exit $fail
