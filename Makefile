@@ -7,6 +7,9 @@ CXX     ?= c++
 CLANG   ?= clang
 BPFTOOL ?= bpftool
 PREFIX  ?= /usr/local
+ifeq ($(SAN),1)
+OUT     ?= build/san
+endif
 OUT     ?= build
 
 CFLAGS  ?= -O2 -g

@@ -44,6 +44,10 @@
  *   - Bind retries for XSK_BIND_RETRY_MS on EBUSY, so a restarted program binds.
  *   - xsk_setup_xdp_prog's program stays attached until xsk_release_xdp_prog or exit.
  *   - Errors are reported through xsk_set_print (off by default), never to stderr.
+ *
+ * Threads: the ring operations of one ring belong to one thread at a time; setup and
+ * teardown calls on sockets of one UMEM, and xsk_setup_xdp_prog/xsk_release_xdp_prog,
+ * must not run concurrently. Different UMEMs are independent.
  */
 #ifndef XSK_H
 #define XSK_H
