@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The example programs, run as a user runs them: build/rxcount and build/l2fwd are
+ * started as child processes on one end of a veth pair in a fresh network namespace
+ * (they inherit it), test frames are sent from the other end with AF_PACKET, and
+ * what the programs print and how they exit is checked.
+ */
+#include "net.h"
+#include <limits.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#define FRAMES 1000
+#define FRAME_LEN 100
+#define BATCH 25
+
+static char bindir[PATH_MAX]; /* build/, where the examples are */
+
+/* build/test/examples_test -> build */
+static void find_bindir(void)
+{
+	ssize_t n = readlink("/proc/self/exe", bindir, sizeof(bindir) - 1);
+	char *slash;
+	int i;
+
+	if (n <= 0) {
+		printf("readlink /proc/self/exe: %s\n", strerror(errno));
+		exit(1);
+	}
+	bindir[n] = '\0';
+	for (i = 0; i < 2; i++) {
+		slash = strrchr(bindir, '/');
+		if (!slash || slash == bindir) {
+			printf("cannot find build/ above %s\n", bindir);
+			exit(1);
+		}
+		*slash = '\0';
+	}
+}
+
+static void sandbox_veth(void)
+{
+	net_sandbox(); /* each sub-test gets a namespace of its own */
+	REQUIRE(net_veth("xa0", "xb0", 1) == 0);
+}
+
+/* ---- a child process and its output -------------------------------------------- */
+
+struct child {
+	pid_t pid;
+	int out, err;       /* read ends of its stdout and stderr; -1 at EOF */
+	char obuf[16384];   /* everything it wrote, NUL-terminated */
+	size_t olen, otaken; /* otaken: bytes of obuf already returned as lines */
+	char ebuf[4096];
+	size_t elen;
+	int status;         /* exit status once reaped; -1 if it died of a signal */
+};
+
+/* Starts bindir/name with up to 3 arguments (NULL-terminated). 0 or -1. */
+static int child_start(struct child *c, const char *name, const char *a1, const char *a2,
+		       const char *a3)
+{
+	char path[PATH_MAX + 32];
+	char *argv[5];
+	int po[2], pe[2];
+
+	memset(c, 0, sizeof(*c));
+	c->pid = -1;
+	c->out = c->err = -1;
+	snprintf(path, sizeof(path), "%s/%s", bindir, name);
+	if (access(path, X_OK)) {
+		printf("%s: %s (run make first)\n", path, strerror(errno));
+		return -1;
+	}
+	argv[0] = path;
+	argv[1] = (char *)a1;
+	argv[2] = a1 ? (char *)a2 : NULL;
+	argv[3] = a1 && a2 ? (char *)a3 : NULL;
+	argv[4] = NULL;
+	if (pipe2(po, O_CLOEXEC))
+		return -1;
+	if (pipe2(pe, O_CLOEXEC)) {
+		close(po[0]);
+		close(po[1]);
+		return -1;
+	}
+	fflush(stdout);
+	c->pid = fork();
+	if (c->pid == 0) {
+		/* Dies with the test, whatever ends it: it leaves nothing running. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		execv(path, argv);
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	if (c->pid < 0) {
+		close(po[0]);
+		close(pe[0]);
+		return -1;
+	}
+	c->out = po[0];
+	c->err = pe[0];
+	return 0;
+}
+
+/* Reads what the child wrote, waiting at most timeout_ms for something to come. */
+static void child_pump(struct child *c, int timeout_ms)
+{
+	struct pollfd p[2];
+	int n = 0, i;
+
+	if (c->out >= 0)
+		p[n++] = (struct pollfd){ .fd = c->out, .events = POLLIN };
+	if (c->err >= 0)
+		p[n++] = (struct pollfd){ .fd = c->err, .events = POLLIN };
+	if (!n || poll(p, (nfds_t)n, timeout_ms) <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		int is_out = p[i].fd == c->out;
+		char *buf = is_out ? c->obuf : c->ebuf;
+		size_t *len = is_out ? &c->olen : &c->elen;
+		size_t cap = is_out ? sizeof(c->obuf) : sizeof(c->ebuf);
+		char junk[512];
+		ssize_t r;
+
+		if (!p[i].revents)
+			continue;
+		if (*len < cap - 1)
+			r = read(p[i].fd, buf + *len, cap - 1 - *len);
+		else
+			r = read(p[i].fd, junk, sizeof(junk)); /* keep the start only */
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			close(p[i].fd);
+			if (is_out)
+				c->out = -1;
+			else
+				c->err = -1;
+			continue;
+		}
+		if (*len < cap - 1)
+			*len += (size_t)r;
+		buf[*len] = '\0';
+	}
+}
+
+/* The next line of the child's stdout (without '\n'), waiting up to timeout_ms.
+ * 0, or -1 if none came (timeout or end of output). */
+static int child_line(struct child *c, char *line, size_t len, int timeout_ms)
+{
+	long long end = net__now_ms() + timeout_ms;
+
+	for (;;) {
+		char *nl = memchr(c->obuf + c->otaken, '\n', c->olen - c->otaken);
+
+		if (nl) {
+			size_t n = (size_t)(nl - (c->obuf + c->otaken));
+
+			snprintf(line, len, "%.*s", (int)n, c->obuf + c->otaken);
+			c->otaken += n + 1;
+			return 0;
+		}
+		if (c->out < 0 || net__now_ms() >= end)
+			return -1;
+		child_pump(c, (int)(end - net__now_ms()));
+	}
+}
+
+/* Collects all output and reaps the child; after timeout_ms it is killed. Returns
+ * its exit status, or -1 if a signal ended it. */
+static int child_wait(struct child *c, int timeout_ms)
+{
+	long long end = net__now_ms() + timeout_ms;
+	int st, killed = 0;
+
+	if (c->pid <= 0)
+		return c->status;
+	while (c->out >= 0 || c->err >= 0) {
+		if (!killed && net__now_ms() >= end) {
+			printf("child %d still running after %d ms: killing it\n", (int)c->pid,
+			       timeout_ms);
+			kill(c->pid, SIGKILL);
+			killed = 1;
+		}
+		child_pump(c, 100);
+	}
+	while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	c->pid = -1;
+	c->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return c->status;
+}
+
+/* Ends a child that is still running (a test that failed half-way). */
+static void child_stop(struct child *c)
+{
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		child_wait(c, 5000);
+	}
+	if (c->out >= 0)
+		close(c->out);
+	if (c->err >= 0)
+		close(c->err);
+	c->out = c->err = -1;
+}
+
+static void child_dump(const struct child *c, const char *name)
+{
+	printf("--- %s stdout ---\n%s--- %s stderr ---\n%s---\n", name, c->obuf, name,
+	       c->ebuf);
+}
+
+/* The child's "total:" line, from the start of a line of its stdout. */
+static const char *total_line(const struct child *c)
+{
+	const char *p = c->obuf;
+
+	while (p) {
+		if (!strncmp(p, "total:", 6))
+			return p;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+/* Sends test frames first .. first+n-1 from fd, FRAME_LEN bytes each. */
+static int send_frames(int fd, uint32_t first, uint32_t n)
+{
+	unsigned char frame[FRAME_LEN];
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (net_pkt_send(fd, frame, net_frame(frame, sizeof(frame), first + i)))
+			return -1;
+	return 0;
+}
+
+/* ---- tests ------------------------------------------------------------------- */
+
+/* rxcount counts exactly the 1000 frames sent to its queue, then stops by itself. */
+static void test_rxcount(void)
+{
+	unsigned long long pkts = 0, bytes = 0;
+	struct child c;
+	char line[256];
+	const char *t;
+	int pkt, reports = 0;
+	uint32_t sent;
+
+	sandbox_veth();
+	pkt = net_pkt_sock("xb0");
+	REQUIRE(pkt >= 0);
+	REQUIRE(child_start(&c, "rxcount", "xa0", "0", "3") == 0);
+	if (!CHECK(child_line(&c, line, sizeof(line), 5000) == 0))
+		goto out;
+	CHECK(strcmp(line, "xa0 queue 0: native XDP, copy mode") == 0);
+	/* Paced: a burst larger than veth's ring (256 frames) would drop frames. */
+	for (sent = 0; sent < FRAMES; sent += BATCH) {
+		if (!CHECK(send_frames(pkt, sent, BATCH) == 0))
+			goto out;
+		net__sleep_ms(2);
+	}
+	CHECK_EQ(child_wait(&c, 10000), 0);
+	t = total_line(&c);
+	if (CHECK(t != NULL) && CHECK_EQ(sscanf(t, "total: %llu packets, %llu bytes", &pkts,
+						 &bytes), 2)) {
+		CHECK_EQ(pkts, FRAMES);
+		CHECK_EQ(bytes, FRAMES * FRAME_LEN);
+	}
+	CHECK(strstr(c.obuf, "\ndropped: 0, rx ring full: 0, fill ring empty: 0\n") != NULL);
+	/* Once a second for 3 seconds; the line of the last second may be cut off. */
+	while (child_line(&c, line, sizeof(line), 0) == 0) {
+		unsigned long long p, b;
+
+		if (sscanf(line, "%llu pkts, %llu bytes", &p, &b) == 2)
+			reports++;
+	}
+	CHECK(reports >= 2 && reports <= 3);
+	CHECK(net_wait_no_xdp(net_ifindex("xa0"), 2000) == 0); /* it cleaned up */
+out:
+	child_stop(&c);
+	if (t__test_failed)
+		child_dump(&c, "rxcount");
+	close(pkt);
+}
+
+/* rxcount without SECONDS runs until SIGTERM, then reports and exits 0. */
+static void test_rxcount_signal(void)
+{
+	struct child c;
+	char line[256];
+
+	sandbox_veth();
+	REQUIRE(child_start(&c, "rxcount", "xa0", NULL, NULL) == 0);
+	if (!CHECK(child_line(&c, line, sizeof(line), 5000) == 0))
+		goto out;
+	net__sleep_ms(200);
+	CHECK_EQ(kill(c.pid, SIGTERM), 0);
+	CHECK_EQ(child_wait(&c, 5000), 0);
+	CHECK(total_line(&c) && !strcmp(total_line(&c), "total: 0 packets, 0 bytes\n"));
+	CHECK(net_wait_no_xdp(net_ifindex("xa0"), 2000) == 0);
+out:
+	child_stop(&c);
+	if (t__test_failed)
+		child_dump(&c, "rxcount");
+}
+
+/* l2fwd sends each of 1000 frames back once, in order, MACs swapped, payload intact;
+ * Ctrl-C (SIGINT) ends it. */
+static void test_l2fwd(void)
+{
+	unsigned long long fwd = 0;
+	unsigned char buf[2048];
+	struct child c;
+	char line[256];
+	const char *t;
+	uint32_t sent, seq = 0, i;
+	int pkt;
+
+	sandbox_veth();
+	pkt = net_pkt_sock("xb0");
+	REQUIRE(pkt >= 0);
+	REQUIRE(child_start(&c, "l2fwd", "xa0", NULL, NULL) == 0);
+	if (!CHECK(child_line(&c, line, sizeof(line), 5000) == 0))
+		goto out;
+	CHECK(strcmp(line, "xa0 queue 0: native XDP, copy mode") == 0);
+	for (sent = 0; sent < FRAMES; sent += BATCH) {
+		if (!CHECK(send_frames(pkt, sent, BATCH) == 0))
+			goto out;
+		/* net_pkt_recv_ours skips what xb0 sent itself (PACKET_OUTGOING) and
+		 * other EtherTypes; the frames l2fwd sent back arrive as incoming. */
+		for (i = 0; i < BATCH; i++) {
+			ssize_t n = net_pkt_recv_ours(pkt, buf, sizeof(buf), 2000);
+			uint32_t s = UINT32_MAX;
+
+			if (!CHECK_EQ(n, FRAME_LEN))
+				goto out;
+			/* Swapped: dst is the sender's src and src its dst. */
+			if (!CHECK(!memcmp(buf, NET_MAC_SRC, 6) && !memcmp(buf + 6, NET_MAC_DST, 6)))
+				goto out;
+			memcpy(buf, NET_MAC_DST, 6); /* swap back for net_frame_check */
+			memcpy(buf + 6, NET_MAC_SRC, 6);
+			if (!CHECK(net_frame_check(buf, (size_t)n, &s) == 0) || !CHECK_EQ(s, seq))
+				goto out;
+			seq++;
+		}
+	}
+	CHECK_EQ(seq, FRAMES);
+	/* Each came back once: nothing more arrives. */
+	CHECK(net_pkt_recv_ours(pkt, buf, sizeof(buf), 300) < 0 && errno == ETIMEDOUT);
+	CHECK_EQ(kill(c.pid, SIGINT), 0);
+	CHECK_EQ(child_wait(&c, 5000), 0);
+	t = total_line(&c);
+	if (CHECK(t != NULL) && CHECK_EQ(sscanf(t, "total: %llu packets forwarded", &fwd), 1))
+		CHECK_EQ(fwd, FRAMES);
+	CHECK(net_wait_no_xdp(net_ifindex("xa0"), 2000) == 0);
+out:
+	child_stop(&c);
+	if (t__test_failed)
+		child_dump(&c, "l2fwd");
+	close(pkt);
+}
+
+/* On an interface that does not exist both say so on stderr and exit 1. */
+static void test_no_interface(void)
+{
+	static const char *const progs[] = { "rxcount", "l2fwd" };
+	struct child c;
+	size_t i;
+
+	net_sandbox();
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		REQUIRE(child_start(&c, progs[i], "nosuch0", "0", "1") == 0);
+		CHECK_EQ(child_wait(&c, 5000), 1);
+		CHECK(strstr(c.ebuf, "nosuch0") != NULL);
+		CHECK(strstr(c.ebuf, "xsk_socket__create") != NULL); /* what failed */
+		CHECK(total_line(&c) == NULL);
+		if (t__test_failed)
+			child_dump(&c, progs[i]);
+		child_stop(&c);
+	}
+}
+
+int main(void)
+{
+	t_need_root();
+	find_bindir();
+	T_RUN(test_rxcount);
+	T_RUN(test_rxcount_signal);
+	T_RUN(test_l2fwd);
+	T_RUN(test_no_interface);
+	return t_done();
+}
