@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Installs the Debian packages that `make test` and `make demo` need when run as root on
 # Debian or Ubuntu; otherwise says exactly what is missing.
-pkgs="make gcc g++ clang pkg-config libbpf-dev libelf-dev zlib1g-dev iproute2"
+pkgs="make gcc g++ clang pkg-config libbpf-dev libelf-dev zlib1g-dev iproute2 libxdp-dev"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
