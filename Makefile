@@ -38,7 +38,7 @@ TEST_SH  := $(wildcard test/*_test.sh)
 
 all: $(EXAMPLES) $(TESTS_C)
 
-$(OUT)/%: examples/%.c $(HEADERS)
+$(OUT)/%: examples/%.c examples/*.h $(HEADERS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(WARN) -I. $< -o $@ $(LDFLAGS) $(LDLIBS)

@@ -29,6 +29,7 @@
 
 #define XSK_IMPLEMENTATION
 #include "xsk.h"
+#include "common.h"
 
 #define FRAMES 4096
 #define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
@@ -37,15 +38,8 @@
 #define ETH_P_DEMO 0x88B5 /* IEEE 802 local experimental */
 
 extern char **environ;
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void print_xsk(enum xsk_print_level level, const char *msg)
+/* Only warnings: the demo's output stays short. */
+static void print_warn(enum xsk_print_level level, const char *msg)
 {
 	if (level == XSK_PRINT_WARN)
 		fprintf(stderr, "%s\n", msg);
@@ -114,7 +108,7 @@ static long long check_frame(const unsigned char *p, __u32 len)
 
 int main(int argc, char **argv)
 {
-	unsigned long long packets = argc > 1 ? strtoull(argv[1], NULL, 0) : 1000000;
+	unsigned long long packets = 1000000;
 	unsigned long long sent = 0, received = 0, bad = 0, other = 0;
 	struct xsk_ring_prod fill, tx;
 	struct xsk_ring_cons comp, rx;
@@ -128,15 +122,19 @@ int main(int argc, char **argv)
 	int pkt, err, mode, zc;
 	__u32 idx = 0, i;
 
+	if (argc > 2) {
+		fprintf(stderr, "usage: demo [PACKETS]\n");
+		return 1;
+	}
+	if (argc == 2)
+		packets = parse_num("demo", "number of packets", argv[1], 1000000000);
 	if (geteuid() != 0) {
 		fprintf(stderr, "demo: needs root (CAP_SYS_ADMIN for its own network namespace, "
 			"CAP_NET_ADMIN, CAP_NET_RAW and CAP_BPF for the veth pair, the socket and "
 			"the XDP program): run it as `sudo make demo`\n");
 		return 1;
 	}
-	xsk_set_print(print_xsk);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	example_init(print_warn);
 
 	/* 1. A private network namespace with a veth pair: xsk0 (ours) <-> xsk1 (peer). */
 	if (unshare(CLONE_NEWNET)) {
@@ -180,8 +178,7 @@ no_veth:
 	mode = xsk_socket__xdp_mode(xsk);
 	zc = xsk_socket__zerocopy(xsk);
 	printf("AF_XDP socket on xsk0 queue 0: XDP program in %s mode, %s\n",
-	       mode == XDP_FLAGS_DRV_MODE ? "native" : mode == XDP_FLAGS_SKB_MODE ? "generic" :
-	       "unknown", zc == 1 ? "zero-copy" : "copy mode (veth has no zero-copy)");
+	       mode_name(mode), zc == 1 ? "zero-copy" : "copy mode (veth has no zero-copy)");
 
 	/* 3. Give the kernel half of the frames to receive into. */
 	xsk_ring_prod__reserve(&fill, FRAMES / 2, &idx);
@@ -212,6 +209,8 @@ no_veth:
 			make_frame(frame, (__u32)sent);
 			if (sendto(pkt, frame, PKT_LEN, 0, (struct sockaddr *)&peer,
 				   sizeof(peer)) != PKT_LEN) {
+				if (errno == EINTR)
+					break; /* Ctrl-C: the loop ends on `stop` */
 				perror("demo: sendto");
 				goto out;
 			}

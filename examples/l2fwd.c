@@ -19,70 +19,17 @@
  * as the TX ring has room for. Build: cc -O2 -I. examples/l2fwd.c -lbpf
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <linux/if_ether.h>
 
 #define XSK_IMPLEMENTATION /* in exactly one file of the program */
 #include "xsk.h"
+#include "common.h"
 
 #define NUM_FRAMES 4096
 #define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
 #define BATCH 64
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-/* xsk.h says nothing unless given a print function: show its warnings and notes. */
-static void print_xsk(enum xsk_print_level level, const char *msg)
-{
-	if (level <= XSK_PRINT_INFO)
-		fprintf(stderr, "%s\n", msg);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A decimal number no larger than max, or exit with a message. */
-static unsigned long parse_num(const char *s, const char *what, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > max) {
-		fprintf(stderr, "l2fwd: bad %s: %s\n", what, s);
-		exit(1);
-	}
-	return v;
-}
-
-static const char *mode_name(int mode)
-{
-	switch (mode) {
-	case XDP_FLAGS_DRV_MODE: return "native";
-	case XDP_FLAGS_SKB_MODE: return "generic";
-	case XDP_FLAGS_HW_MODE: return "offloaded";
-	default: return "unknown";
-	}
-}
 
 /* Ethernet: destination MAC, then source MAC. Shorter frames stay as they are. */
 static void swap_macs(unsigned char *frame, __u32 len)
@@ -107,7 +54,6 @@ int main(int argc, char **argv)
 	struct xsk_socket_config scfg;
 	struct xsk_umem *umem = NULL;
 	struct xsk_socket *xsk = NULL;
-	struct sigaction sa;
 	unsigned long long forwarded = 0;
 	__u32 in_flight = 0; /* frames on the TX or completion ring */
 	long long start;
@@ -121,17 +67,11 @@ int main(int argc, char **argv)
 	}
 	ifname = argv[1];
 	if (argc > 2)
-		queue = (unsigned)parse_num(argv[2], "queue", 65535);
+		queue = (unsigned)parse_num("l2fwd", "queue", argv[2], 65535);
 	if (argc > 3)
-		seconds = (unsigned)parse_num(argv[3], "seconds", 86400 * 365);
+		seconds = (unsigned)parse_num("l2fwd", "seconds", argv[3], 86400 * 365);
 
-	/* Ctrl-C or SIGTERM only sets a flag; without SA_RESTART it also ends a poll(). */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	setvbuf(stdout, NULL, _IOLBF, 0); /* whole lines at once, also into a pipe */
-	xsk_set_print(print_xsk);
+	example_init(print_xsk);
 
 	/* 1. The UMEM. Its fill and completion rings can each hold every frame, so
 	 *    moving frames between them never runs out of room. */
