@@ -222,7 +222,7 @@ static void test_foreign_with_map(void)
 	REQUIRE(rig_open(&r, "xa0", 0, 0, 0) == 0);
 	CHECK_EQ(net_xdp_prog_id(ifindex), id);
 	CHECK_EQ(xsk_socket__xdp_mode(r.xsk), XDP_FLAGS_SKB_MODE);
-	REQUIRE(rig_fill(&r, 0, 64) == 0);
+	REQUIRE(rig_fill(&r, 64) == 0);
 	pkt = net_pkt_sock("xb0");
 	REQUIRE(pkt >= 0);
 	REQUIRE(net_pkt_send(pkt, frame, net_frame(frame, sizeof(frame), 0)) == 0);
@@ -239,7 +239,7 @@ static void test_foreign_with_map(void)
 static void test_setup_xdp_prog(void)
 {
 	unsigned char frame[64];
-	struct xsk_socket_config cfg;
+	struct rig_cfg cfg;
 	struct rig r;
 	uint32_t seq = 0;
 	int ifindex, map_fd = -1, pkt;
@@ -250,16 +250,12 @@ static void test_setup_xdp_prog(void)
 	CHECK(map_fd >= 0);
 	CHECK(net_xdp_prog_id(ifindex) != 0);
 
-	memset(&r, 0, sizeof(r));
-	r.size = (size_t)RIG_FRAMES * RIG_FRAME;
-	r.area = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	REQUIRE(xsk_umem__create(&r.umem, r.area, r.size, &r.fill, &r.comp, NULL) == 0);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.rx_size = cfg.tx_size = 256;
 	cfg.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
-	REQUIRE(xsk_socket__create(&r.xsk, "xa0", 0, r.umem, &r.rx, &r.tx, &cfg) == 0);
+	REQUIRE(rig_open_cfg(&r, "xa0", 0, &cfg) == 0);
 	CHECK_EQ(xsk_socket__update_xskmap(r.xsk, map_fd), 0);
-	REQUIRE(rig_fill(&r, 0, 64) == 0);
+	REQUIRE(rig_fill(&r, 64) == 0);
 	pkt = net_pkt_sock("xb0");
 	REQUIRE(pkt >= 0);
 	REQUIRE(net_pkt_send(pkt, frame, net_frame(frame, sizeof(frame), 0)) == 0);

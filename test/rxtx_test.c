@@ -27,7 +27,7 @@ static void rx_stream(__u32 xdp_flags, __u16 bind_flags)
 	mode = xsk_socket__xdp_mode(r.xsk);
 	CHECK_EQ(mode, xdp_flags ? xdp_flags : XDP_FLAGS_DRV_MODE);
 	CHECK_EQ(xsk_socket__zerocopy(r.xsk), 0); /* veth has no zero-copy */
-	REQUIRE(rig_fill(&r, 0, 2048) == 0);
+	REQUIRE(rig_fill(&r, 2048) == 0);
 	pkt = net_pkt_sock("xb0");
 	REQUIRE(pkt >= 0);
 	while (sent < RX_PACKETS) {
@@ -128,23 +128,18 @@ static void test_stats_ring_full(void)
 {
 	unsigned char frame[64];
 	struct xdp_statistics st, v1;
-	struct xsk_socket_config cfg;
+	struct rig_cfg cfg;
 	struct rig r;
 	uint32_t i;
 	__u32 idx = 0;
 	int pkt;
 
 	sandbox_veth(1);
-	memset(&r, 0, sizeof(r));
-	r.size = (size_t)RIG_FRAMES * RIG_FRAME;
-	r.area = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	REQUIRE(r.area != MAP_FAILED);
-	REQUIRE(xsk_umem__create(&r.umem, r.area, r.size, &r.fill, &r.comp, NULL) == 0);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.rx_size = 64;
 	cfg.tx_size = 64;
-	REQUIRE(xsk_socket__create(&r.xsk, "xa0", 0, r.umem, &r.rx, &r.tx, &cfg) == 0);
-	REQUIRE(rig_fill(&r, 0, 1024) == 0);
+	REQUIRE(rig_open_cfg(&r, "xa0", 0, &cfg) == 0);
+	REQUIRE(rig_fill(&r, 1024) == 0);
 	pkt = net_pkt_sock("xb0");
 	REQUIRE(pkt >= 0);
 	for (i = 0; i < 200; i++)
