@@ -280,18 +280,56 @@ NET__UNUSED static void rig_recycle(struct rig *r, __u64 addr)
 	}
 }
 
-/* Completed TX frames back to the free list; returns how many. */
+/* Completed TX frames back to the free list; returns how many. A peek sees only its
+ * cached view while that holds entries, so it peeks until nothing is left. */
 NET__UNUSED static __u32 rig_complete(struct rig *r)
 {
-	__u32 idx = 0, n, i;
+	__u32 idx = 0, n, i, total = 0;
 
 	if (!r->comp.producer)
 		return 0;
-	n = xsk_ring_cons__peek(&r->comp, r->comp.size, &idx);
-	for (i = 0; i < n; i++)
-		rig_free(r, *xsk_ring_cons__comp_addr(&r->comp, idx + i));
-	xsk_ring_cons__release(&r->comp, n);
-	return n;
+	while ((n = xsk_ring_cons__peek(&r->comp, r->comp.size, &idx))) {
+		for (i = 0; i < n; i++)
+			rig_free(r, *xsk_ring_cons__comp_addr(&r->comp, idx + i));
+		xsk_ring_cons__release(&r->comp, n);
+		total += n;
+	}
+	return total;
+}
+
+/* Puts n test frames of len bytes carrying *seq, *seq+1, ... (advanced) on the TX ring
+ * from free frames, without kicking: 0, or -1 (nothing put) if they don't all fit. */
+NET__UNUSED static int rig_tx_put(struct rig *r, __u32 n, uint32_t *seq, size_t len)
+{
+	__u32 idx = 0, i;
+
+	if (n > r->nfree || xsk_ring_prod__reserve(&r->tx, n, &idx) != n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&r->tx, idx + i);
+
+		d->addr = rig_alloc(r);
+		d->len = (__u32)net_frame(xsk_umem__get_data(r->area, d->addr), len, (*seq)++);
+		d->options = 0;
+	}
+	xsk_ring_prod__submit(&r->tx, n);
+	return 0;
+}
+
+/* Kicks and collects completions until the TX ring is empty: 0, or -1 on timeout. */
+NET__UNUSED static int rig_tx_flush(struct rig *r, int timeout_ms)
+{
+	long long end = rig_now_ms() + timeout_ms;
+
+	for (;;) {
+		rig_complete(r);
+		if (!rig_prod_used(&r->tx))
+			return 0;
+		if (rig_now_ms() > end)
+			return -1;
+		xsk_socket__wakeup_tx(r->xsk);
+		net__sleep_ms(1);
+	}
 }
 
 /*
@@ -306,21 +344,16 @@ NET__UNUSED static int rig_tx(struct rig *r, __u32 n, uint32_t *seq, size_t len,
 	__u32 sent = 0;
 
 	while (sent < n) {
-		__u32 idx = 0, i, k = n - sent;
+		__u32 k = n - sent, room;
 
 		rig_complete(r);
 		if (k > r->nfree)
 			k = r->nfree;
-		k = xsk_ring_prod__reserve(&r->tx, k, &idx);
-		for (i = 0; i < k; i++) {
-			struct xdp_desc *d = xsk_ring_prod__tx_desc(&r->tx, idx + i);
-
-			d->addr = rig_alloc(r);
-			d->len = (__u32)net_frame(xsk_umem__get_data(r->area, d->addr), len,
-						  (*seq)++);
-			d->options = 0;
-		}
-		xsk_ring_prod__submit(&r->tx, k);
+		room = xsk_prod_nb_free(&r->tx, k);
+		if (k > room)
+			k = room;
+		if (rig_tx_put(r, k, seq, len))
+			return -1;
 		sent += k;
 		if (xsk_socket__wakeup_tx(r->xsk) < 0)
 			return -1;
