@@ -164,10 +164,14 @@ XSKDEF int xsk_socket__stats(const struct xsk_socket *xsk, struct xdp_statistics
 /* 1 if the socket runs in zero-copy mode, 0 in copy mode (XDP_OPTIONS). */
 XSKDEF int xsk_socket__zerocopy(const struct xsk_socket *xsk);
 /* The mode of the XDP program now on the socket's interface: XDP_FLAGS_DRV_MODE
- * (native), XDP_FLAGS_SKB_MODE (generic), XDP_FLAGS_HW_MODE, or 0 if none. */
+ * (native), XDP_FLAGS_SKB_MODE (generic), XDP_FLAGS_HW_MODE, or 0 if none (also once
+ * the interface was deleted). */
 XSKDEF int xsk_socket__xdp_mode(const struct xsk_socket *xsk);
 /* Kick the kernel to send what is on the TX ring, only when the ring asks for it
- * (always without XDP_USE_NEED_WAKEUP). 1: kicked, 0: not needed. */
+ * (always without XDP_USE_NEED_WAKEUP). 1: kicked, 0: not needed. A kick the kernel
+ * answers with EAGAIN (a batch sent and more waiting, or the completion ring full) or,
+ * in copy mode, EBUSY (no carrier: one frame dropped and completed unsent) returns 1
+ * too; -ENETDOWN: the interface is down; -ENXIO: it was deleted. */
 XSKDEF int xsk_socket__wakeup_tx(struct xsk_socket *xsk);
 /* Wake the driver to take fill-ring entries, only when the fill ring asks for it (never
  * without XDP_USE_NEED_WAKEUP: the driver then polls by itself). 1: woken, 0: not needed. */
@@ -278,6 +282,7 @@ struct xsk_umem {
 	__u16 bind_flags;       /* of the socket bound on fd; shared sockets inherit them */
 	__u32 rx_set, tx_set;   /* sizes of rx/tx rings already made on fd */
 	struct xsk__ctx *ctxs;
+	struct xsk_socket *socks;
 };
 
 struct xsk_socket {
@@ -293,6 +298,7 @@ struct xsk_socket {
 	int link_fd; /* our hold on the program's link; -1: none */
 	int map_fd;  /* the xsks_map we put the socket in; -1: none */
 	int need_wakeup;
+	struct xsk_socket *next; /* the UMEM's sockets */
 };
 
 /* Holds taken by xsk_setup_xdp_prog. */
@@ -380,9 +386,10 @@ XSK__PRIVATE int xsk__offsets(int fd, struct xdp_mmap_offsets *off)
 	return len == sizeof(*off) ? 0 : -EINVAL; /* kernels before 5.4 are not supported */
 }
 
-/* Sets a ring's size on the socket (opt: XDP_*_RING), maps it, and fills in the ring
- * struct r (xsk_ring_prod or xsk_ring_cons: the same layout). */
-XSK__PRIVATE int xsk__ring(int fd, int opt, __u32 n, int setup, __u64 pgoff,
+/* Sets a ring's size on the socket (opt: XDP_*_RING) if *setup, maps it, and fills in
+ * the ring struct r (xsk_ring_prod or xsk_ring_cons: the same layout). *setup is 0 once
+ * the size is set, also when the mapping then fails: the kernel can't set it twice. */
+XSK__PRIVATE int xsk__ring(int fd, int opt, __u32 n, int *setup, __u64 pgoff,
 			   int producer_side, void *r, void **map, size_t *len)
 {
 	struct xsk_ring_prod *ring = (struct xsk_ring_prod *)r;
@@ -392,8 +399,9 @@ XSK__PRIVATE int xsk__ring(int fd, int opt, __u32 n, int setup, __u64 pgoff,
 	void *m;
 	int err;
 
-	if (setup && setsockopt(fd, SOL_XDP, opt, &n, sizeof(n)))
+	if (*setup && setsockopt(fd, SOL_XDP, opt, &n, sizeof(n)))
 		return -errno;
+	*setup = 0;
 	err = xsk__offsets(fd, &offs);
 	if (err)
 		return err;
@@ -427,13 +435,13 @@ XSK__PRIVATE int xsk__umem_rings(int fd, const struct xsk_umem_config *c,
 				 void **fill_map, size_t *fill_len, void **comp_map,
 				 size_t *comp_len)
 {
-	int err;
+	int err, setup_fill = 1, setup_comp = 1;
 
-	err = xsk__ring(fd, XDP_UMEM_FILL_RING, c->fill_size, 1, XDP_UMEM_PGOFF_FILL_RING,
-			1, fill, fill_map, fill_len);
+	err = xsk__ring(fd, XDP_UMEM_FILL_RING, c->fill_size, &setup_fill,
+			XDP_UMEM_PGOFF_FILL_RING, 1, fill, fill_map, fill_len);
 	if (err)
 		return err;
-	err = xsk__ring(fd, XDP_UMEM_COMPLETION_RING, c->comp_size, 1,
+	err = xsk__ring(fd, XDP_UMEM_COMPLETION_RING, c->comp_size, &setup_comp,
 			XDP_UMEM_PGOFF_COMPLETION_RING, 0, comp, comp_map, comp_len);
 	if (err)
 		xsk__unmap(fill_map, *fill_len);
@@ -648,7 +656,7 @@ XSK__PRIVATE int xsk__find_link(int ifindex, __u32 prog_id)
 	while (!bpf_link_get_next_id(id, &id)) {
 		struct bpf_link_info info;
 		__u32 len = sizeof(info);
-		int fd = bpf_link_get_fd_by_id(id);
+		int fd = bpf_link_get_fd_by_id(id), err;
 
 		if (fd < 0) {
 			if (errno == ENOENT)
@@ -656,12 +664,15 @@ XSK__PRIVATE int xsk__find_link(int ifindex, __u32 prog_id)
 			return -errno;
 		}
 		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP &&
-		    info.prog_id == prog_id && (int)info.xdp.ifindex == ifindex)
+		err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+		if (!err && info.type == BPF_LINK_TYPE_XDP && info.prog_id == prog_id &&
+		    (int)info.xdp.ifindex == ifindex)
 			return fd;
 		close(fd);
+		if (err)
+			return err; /* not -ENOENT: that would mean "no link, not ours to hold" */
 	}
-	return -ENOENT;
+	return errno == ENOENT ? -ENOENT : -errno; /* ENOENT: no more links */
 }
 
 /* A new fd of prog_id's map named xsks_map of type XSKMAP, or -ENOENT. */
@@ -675,10 +686,13 @@ XSK__PRIVATE int xsk__find_xsks_map(__u32 prog_id)
 	if (prog_fd < 0)
 		return -errno;
 	memset(&info, 0, sizeof(info));
+	memset(ids, 0, sizeof(ids)); /* the kernel fills it; valgrind can't see that */
 	info.nr_map_ids = 16;
 	info.map_ids = (uintptr_t)ids;
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
 		err = -errno;
+		info.nr_map_ids = 0; /* ids[] holds nothing: look at none of it */
+	}
 	close(prog_fd);
 	n = info.nr_map_ids < 16 ? info.nr_map_ids : 16;
 	for (i = 0; err == -ENOENT && i < n; i++) {
@@ -786,6 +800,13 @@ XSK__PRIVATE int xsk__prog_get(int ifindex, __u32 xdp_flags, long long queue,
 				*map_fd = -1;
 				if (err == -ENOENT || err == -EINVAL)
 					continue; /* the program went away: look again */
+				if (err == -EPERM) {
+					xsk__log(XSK_PRINT_WARN, "xsk: %s: XDP program %u is attached "
+						 "already, and sharing it needs CAP_SYS_ADMIN: without "
+						 "it the kernel gives out no fd of an attached program "
+						 "(BPF_PROG_GET_FD_BY_ID)", name, prog_id);
+					return err;
+				}
 				return xsk__fail(err, "taking the attached program's xsks_map");
 			}
 			*link_fd = xsk__find_link(ifindex, prog_id);
@@ -845,8 +866,10 @@ XSKDEF int xsk_setup_xdp_prog(int ifindex, int *xsks_map_fd)
 	struct xsk__hold *h;
 	int link_fd, err;
 
-	if (!xsks_map_fd)
+	if (!xsks_map_fd) {
+		xsk__log(XSK_PRINT_WARN, "xsk: xsk_setup_xdp_prog: NULL map fd pointer");
 		return xsk__ret(-EFAULT);
+	}
 	h = (struct xsk__hold *)calloc(1, sizeof(*h));
 	if (!h)
 		return xsk__ret(-ENOMEM);
@@ -875,13 +898,17 @@ XSKDEF int xsk_release_xdp_prog(int ifindex)
 		free(h);
 		return 0;
 	}
+	xsk__log(XSK_PRINT_WARN, "xsk: xsk_release_xdp_prog: no hold on interface %d",
+		 ifindex);
 	return xsk__ret(-ENOENT);
 }
 
 XSKDEF int xsk_socket__update_xskmap(struct xsk_socket *xsk, int xsks_map_fd)
 {
-	if (!xsk)
+	if (!xsk) {
+		xsk__log(XSK_PRINT_WARN, "xsk: xsk_socket__update_xskmap: NULL socket");
 		return xsk__ret(-EFAULT);
+	}
 	if (bpf_map_update_elem(xsks_map_fd, &xsk->queue_id, &xsk->fd, 0))
 		return xsk__ret(xsk__fail(-errno, "xsks_map update"));
 	return 0;
@@ -1056,19 +1083,20 @@ XSKDEF int xsk_socket__create_shared(struct xsk_socket **xsk_ptr, const char *if
 	if (rx) {
 		int setup = xsk->fd != umem->fd || !umem->rx_set;
 
+		err = -EINVAL;
 		if (!setup && umem->rx_set != c.rx_size) {
 			xsk__log(XSK_PRINT_WARN, "xsk: socket: an rx ring of %u entries was made "
 				 "on the UMEM's socket already", umem->rx_set);
 			goto fail;
 		}
-		err = xsk__ring(xsk->fd, XDP_RX_RING, c.rx_size, setup, XDP_PGOFF_RX_RING, 0,
+		err = xsk__ring(xsk->fd, XDP_RX_RING, c.rx_size, &setup, XDP_PGOFF_RX_RING, 0,
 				rx, &xsk->rx_map, &xsk->rx_len);
+		if (xsk->fd == umem->fd && !setup)
+			umem->rx_set = c.rx_size; /* made, even if the mapping failed */
 		if (err) {
 			xsk__fail(err, "socket: rx ring");
 			goto fail;
 		}
-		if (xsk->fd == umem->fd)
-			umem->rx_set = c.rx_size;
 	}
 	if (tx) {
 		int setup = xsk->fd != umem->fd || !umem->tx_set;
@@ -1079,14 +1107,14 @@ XSKDEF int xsk_socket__create_shared(struct xsk_socket **xsk_ptr, const char *if
 				 "on the UMEM's socket already", umem->tx_set);
 			goto fail;
 		}
-		err = xsk__ring(xsk->fd, XDP_TX_RING, c.tx_size, setup, XDP_PGOFF_TX_RING, 1,
+		err = xsk__ring(xsk->fd, XDP_TX_RING, c.tx_size, &setup, XDP_PGOFF_TX_RING, 1,
 				tx, &xsk->tx_map, &xsk->tx_len);
+		if (xsk->fd == umem->fd && !setup)
+			umem->tx_set = c.tx_size; /* made, even if the mapping failed */
 		if (err) {
 			xsk__fail(err, "socket: tx ring");
 			goto fail;
 		}
-		if (xsk->fd == umem->fd)
-			umem->tx_set = c.tx_size;
 	}
 
 	memset(&sxdp, 0, sizeof(sxdp));
@@ -1125,6 +1153,8 @@ XSKDEF int xsk_socket__create_shared(struct xsk_socket **xsk_ptr, const char *if
 	}
 	ctx->refcount++;
 	xsk->ctx = ctx;
+	xsk->next = umem->socks;
+	umem->socks = xsk;
 	umem->refcount++;
 	*xsk_ptr = xsk;
 	return 0;
@@ -1159,8 +1189,22 @@ XSKDEF int xsk_socket__create(struct xsk_socket **xsk, const char *ifname, __u32
 
 XSKDEF void xsk_socket__delete(struct xsk_socket *xsk)
 {
+	struct xsk_socket **p, *s;
+
 	if (!xsk)
 		return;
+	for (p = &xsk->umem->socks; *p != xsk; p = &(*p)->next)
+		;
+	*p = xsk->next;
+	/* Sockets that join the queue later bind to the owner of its rings: if that is
+	 * this one (not the UMEM's, which stays open), another socket of the queue takes
+	 * over, before this fd closes and its number can be reused. */
+	if (xsk->ctx->owner_fd == xsk->fd && xsk->fd != xsk->umem->fd)
+		for (s = xsk->umem->socks; s; s = s->next)
+			if (s->ctx == xsk->ctx) {
+				xsk->ctx->owner_fd = s->fd;
+				break;
+			}
 	/* Closing a socket takes it out of every map; the UMEM's socket stays open. */
 	if (xsk->map_fd >= 0 && xsk->fd == xsk->umem->fd)
 		bpf_map_delete_elem(xsk->map_fd, &xsk->queue_id);
@@ -1213,7 +1257,8 @@ XSKDEF int xsk_socket__xdp_mode(const struct xsk_socket *xsk)
 	return err ? xsk__ret(err) : mode;
 }
 
-/* A kick the kernel could not act on at once (ring or driver busy) is still a kick. */
+/* A kick the kernel could not act on at once (ring or driver busy), or on which it
+ * dropped a frame for want of carrier (copy mode's EBUSY), is still a kick. */
 XSK__PRIVATE int xsk__kicked(long ret)
 {
 	if (ret >= 0 || errno == EAGAIN || errno == EBUSY || errno == ENOBUFS)
