@@ -7,10 +7,14 @@ CXX     ?= c++
 CLANG   ?= clang
 BPFTOOL ?= bpftool
 PREFIX  ?= /usr/local
-ifeq ($(SAN),1)
-OUT     ?= build/san
-endif
 OUT     ?= build
+# Sanitizer and valgrind builds go into a directory of their own under OUT.
+ifeq ($(SAN),1)
+override OUT := $(OUT)/san
+endif
+ifeq ($(VALGRIND),1)
+override OUT := $(OUT)/vg
+endif
 
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
@@ -18,6 +22,10 @@ LDLIBS  := -lbpf
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(VALGRIND),1)
+# valgrind's own mappings come and go: net.h then compares fds, not mappings.
+CFLAGS  += -DNET_SNAP_MAPS=0
 endif
 
 ifeq ($(V),1)
@@ -29,7 +37,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all gen check-gen test demo install clean deps
+.PHONY: all gen check-gen test soak fuzz demo install clean deps
 
 HEADERS  := xsk.h xsk_ring.h gen/xsk_prog.skel.h
 EXAMPLES := $(patsubst examples/%.c,$(OUT)/%,$(wildcard examples/*.c))
@@ -75,10 +83,87 @@ check-gen:
 
 # --- tests, demo, install -------------------------------------------------------
 deps:
-	$(Q)sh test/deps.sh
+	$(Q)sh test/deps.sh $(if $(filter 1,$(VALGRIND)),valgrind)
 
-test: deps all
-	$(Q)sh test/run.sh $(TESTS_C) $(TEST_SH)
+# ring_test's two threads under ThreadSanitizer: a build of its own, whatever SAN says.
+TSAN_RING_N ?= 60000000
+$(OUT)/test/ring_test_tsan: test/ring_test.c xsk_ring.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -fsanitize=thread $(WARN) -std=gnu11 -I. $< -o $@ -pthread
+
+# libFuzzer targets, test/fuzz/*.c, with seeds in test/fuzz/corpus/<target>/. setup_fuzz
+# plays the kernel: the calls xsk.h makes to it are linked to its __wrap_ functions.
+FUZZ          := ring_fuzz setup_fuzz
+FUZZ_BIN      := $(addprefix $(OUT)/fuzz/,$(FUZZ))
+FUZZ_CFLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS  ?= 60
+comma := ,
+FUZZ_WRAP_setup_fuzz := socket close setsockopt getsockopt mmap munmap bind ioctl fcntl \
+	if_nametoindex if_indextoname bpf_xdp_query bpf_link_get_next_id \
+	bpf_link_get_fd_by_id bpf_prog_get_fd_by_id bpf_map_get_fd_by_id \
+	bpf_obj_get_info_by_fd bpf_object__load_skeleton bpf_object__destroy_skeleton \
+	bpf_program__fd bpf_map__fd bpf_link_create bpf_map_update_elem bpf_map_delete_elem
+
+$(OUT)/fuzz/%: test/fuzz/%.c $(HEADERS)
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(WARN) -I. $< -o $@ \
+		$(addprefix -Wl$(comma)--wrap=,$(FUZZ_WRAP_$*)) $(LDLIBS)
+
+# make fuzz: each target for FUZZ_SECONDS (at most 60) from its seeds; what it finds goes
+# to $(OUT)/fuzz/new/<target>/ (add an input to the seeds by hand if it is worth keeping),
+# a crashing input to $(OUT)/fuzz/<target>-crash-*, the log to $(OUT)/fuzz/<target>.log.
+fuzz: deps $(FUZZ_BIN)
+	$(Q)[ "$(FUZZ_SECONDS)" -ge 1 ] 2>/dev/null && [ "$(FUZZ_SECONDS)" -le 60 ] || \
+		{ echo "FUZZ_SECONDS=$(FUZZ_SECONDS): want 1 to 60" >&2; exit 1; }
+	$(Q)for f in $(FUZZ); do \
+		mkdir -p $(OUT)/fuzz/new/$$f && \
+		echo "fuzzing $$f for $(FUZZ_SECONDS) s" && \
+		if $(OUT)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-print_final_stats=1 -artifact_prefix=$(OUT)/fuzz/$$f- \
+			$(OUT)/fuzz/new/$$f test/fuzz/corpus/$$f >$(OUT)/fuzz/$$f.log 2>&1; \
+		then grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added)' \
+			$(OUT)/fuzz/$$f.log; \
+		else tail -n 60 $(OUT)/fuzz/$$f.log; echo "FAIL fuzz $$f"; exit 1; fi; \
+	done
+
+# What `make test` runs. Under VALGRIND=1: the C tests under memcheck, except those in
+# VALGRIND_SKIP (none so far), ring_test with fewer entries (valgrind runs one thread at
+# a time). Forked children stay under valgrind, and so do programs of ours that a test
+# executes (the examples); system programs (ip) run without it. Not under valgrind: the
+# .sh tests (they build and run other programs), the TSan and fuzz builds (sanitizer
+# runtimes and valgrind exclude each other). valgrind's warnings about bpf commands it
+# does not know are filtered out (see test/valgrind.supp).
+VALGRIND_SKIP :=
+VALGRIND_CMD  := valgrind -q --error-exitcode=99 --vgdb=no --fair-sched=yes --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+	--suppressions=test/valgrind.supp --trace-children=yes \
+	--trace-children-skip=/usr/*,/bin/*,/sbin/*
+ifeq ($(VALGRIND),1)
+TEST_BIN := $(TESTS_C)
+TEST_RUN := $(foreach t,$(filter-out $(VALGRIND_SKIP:%=$(OUT)/test/%),$(TESTS_C)), \
+	"$(if $(filter %/ring_test,$t),RING_TEST_N=2000000 )$t")
+else
+TEST_BIN := $(TESTS_C) $(OUT)/test/ring_test_tsan $(FUZZ_BIN)
+TEST_RUN := $(TESTS_C) "RING_TEST_N=$(TSAN_RING_N) $(OUT)/test/ring_test_tsan" \
+	$(foreach f,$(FUZZ),"$(OUT)/fuzz/$f $(wildcard test/fuzz/corpus/$f/*)") $(TEST_SH)
+endif
+
+test: deps all $(TEST_BIN)
+ifeq ($(VALGRIND),1)
+	$(Q){ TEST_WRAP="$(VALGRIND_CMD)" sh test/run.sh $(TEST_RUN) 2>&1; \
+		echo $$? >$(OUT)/test/rc; } | grep --line-buffered -v 'WARNING: unhandled eBPF'; \
+		exit $$(cat $(OUT)/test/rc)
+else
+	$(Q)sh test/run.sh $(TEST_RUN)
+endif
+
+# make soak: the whole suite with XSK_SOAK=1 (tests scale their counts up) and an hour
+# per test.
+soak: export XSK_SOAK := 1
+soak: export TEST_TIMEOUT := 3600
+soak: test
 
 demo: deps $(OUT)/demo
 	$(Q)$(OUT)/demo

@@ -1,8 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# Installs the Debian packages that `make test` and `make demo` need when run as root on
-# Debian or Ubuntu; otherwise says exactly what is missing.
-pkgs="make gcc g++ clang pkg-config libbpf-dev libelf-dev zlib1g-dev iproute2 libxdp-dev"
+# Installs the Debian packages that `make test` and `make demo` need, and those named as
+# arguments (valgrind for `make test VALGRIND=1`), when run as root on Debian or Ubuntu;
+# otherwise says exactly what is missing. libclang-rt-dev is libFuzzer and the sanitizer
+# runtimes of the default clang (libclang-rt-14-dev on Debian 12).
+pkgs="make gcc g++ clang libclang-rt-dev pkg-config libbpf-dev libelf-dev zlib1g-dev iproute2
+	libxdp-dev $*"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
@@ -25,3 +28,6 @@ for f in /usr/include/bpf/libbpf.h /usr/include/gelf.h /usr/include/zlib.h; do
 	[ -e "$f" ] || { echo "missing $f (libbpf, libelf, zlib development files)" >&2; exit 1; }
 done
 command -v ip >/dev/null || { echo "missing the ip command (iproute2)" >&2; exit 1; }
+for c in "$@"; do
+	command -v "$c" >/dev/null || { echo "missing $c" >&2; exit 1; }
+done

@@ -478,7 +478,7 @@ NET__UNUSED static int net_pkt_send(int fd, const void *buf, size_t len)
 /*
  * Sends one frame like net_pkt_send, but on tx queue `queue` of the socket's device,
  * so that on veth it arrives on rx queue `queue` of the peer. (Plain sends of test
- * frames all hash to one queue: queue 0 on veth.) With PACKET_QDISC_BYPASS, which
+ * frames all hash to one queue, but which one depends on the boot's hash seed.) With PACKET_QDISC_BYPASS, which
  * this sets on fd, the kernel picks tx queue cpu % real_num_tx_queues; so the calling
  * thread moves to an allowed CPU with that remainder for the send, and back. Bypass
  * also hides fd's frames from other ETH_P_ALL sockets on the sending device.
@@ -610,6 +610,47 @@ NET__UNUSED static uint32_t net_xdp_prog_id(int ifindex)
 	if (o.skb_prog_id)
 		return o.skb_prog_id;
 	return o.hw_prog_id;
+}
+
+/* The ids of the maps prog_id uses, at most max of them in ids: how many it uses (which
+ * may be more than max), or -1 with errno. */
+NET__UNUSED static int net_prog_map_ids(uint32_t prog_id, uint32_t *ids, uint32_t max)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(prog_id), err;
+
+	if (fd < 0)
+		return -1;
+	memset(&info, 0, sizeof(info));
+	memset(ids, 0, max * sizeof(*ids)); /* the kernel fills it; valgrind can't see that */
+	info.nr_map_ids = max;
+	info.map_ids = (uintptr_t)ids;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	return err ? -1 : (int)info.nr_map_ids;
+}
+
+/* The id of the XDP link that holds prog_id, 0 if none. */
+NET__UNUSED static uint32_t net_xdp_link_id(uint32_t prog_id)
+{
+	uint32_t id = 0;
+
+	while (!bpf_link_get_next_id(id, &id)) {
+		struct bpf_link_info li;
+		__u32 len = sizeof(li);
+		int fd = bpf_link_get_fd_by_id(id), found;
+
+		if (fd < 0)
+			continue;
+		memset(&li, 0, sizeof(li));
+		found = !bpf_obj_get_info_by_fd(fd, &li, &len) && li.type == BPF_LINK_TYPE_XDP &&
+			li.prog_id == prog_id;
+		close(fd);
+		if (found)
+			return id;
+	}
+	return 0;
 }
 
 /*

@@ -379,37 +379,15 @@ struct bpf_id {
 /* Appends prog_id, its maps and its link to ids; returns how many. */
 static int prog_objects(uint32_t prog_id, long cycle, struct bpf_id *ids)
 {
-	uint32_t len, map_ids[CYCLE_IDS - 2], i, id = 0;
-	struct bpf_prog_info info;
-	int fd, n = 0;
+	uint32_t map_ids[CYCLE_IDS - 2], link;
+	int i, n = 0, maps = net_prog_map_ids(prog_id, map_ids, CYCLE_IDS - 2);
 
 	ids[n++] = (struct bpf_id){ 'p', prog_id, cycle };
-	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
-		return n;
-	memset(&info, 0, sizeof(info));
-	len = sizeof(info);
-	info.nr_map_ids = CYCLE_IDS - 2;
-	info.map_ids = (uintptr_t)map_ids;
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
-		for (i = 0; i < info.nr_map_ids && i < CYCLE_IDS - 2; i++)
-			ids[n++] = (struct bpf_id){ 'm', map_ids[i], cycle };
-	close(fd);
-	while (!bpf_link_get_next_id(id, &id)) {
-		struct bpf_link_info li;
-
-		fd = bpf_link_get_fd_by_id(id);
-		if (fd < 0)
-			continue;
-		memset(&li, 0, sizeof(li));
-		len = sizeof(li);
-		if (!bpf_obj_get_info_by_fd(fd, &li, &len) && li.prog_id == prog_id) {
-			ids[n++] = (struct bpf_id){ 'l', id, cycle };
-			close(fd);
-			break;
-		}
-		close(fd);
-	}
+	for (i = 0; i < maps && i < CYCLE_IDS - 2; i++)
+		ids[n++] = (struct bpf_id){ 'm', map_ids[i], cycle };
+	link = net_xdp_link_id(prog_id);
+	if (link)
+		ids[n++] = (struct bpf_id){ 'l', link, cycle };
 	return n;
 }
 

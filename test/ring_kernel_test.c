@@ -417,31 +417,21 @@ static void test_rx_fill_empty(void)
 /* candidate for rig.h */
 static int prog_xskmap(int ifindex)
 {
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info), ids[8], i;
-	int prog, fd = -1;
+	__u32 ids[8];
+	int i, n = net_prog_map_ids(net_xdp_prog_id(ifindex), ids, 8), fd = -1;
 
-	prog = bpf_prog_get_fd_by_id(net_xdp_prog_id(ifindex));
-	if (prog < 0)
-		return -1;
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = 8;
-	info.map_ids = (uintptr_t)ids;
-	if (!bpf_obj_get_info_by_fd(prog, &info, &len)) {
-		for (i = 0; i < info.nr_map_ids && i < 8 && fd < 0; i++) {
-			struct bpf_map_info mi;
-			__u32 mlen = sizeof(mi);
+	for (i = 0; i < n && i < 8 && fd < 0; i++) {
+		struct bpf_map_info mi;
+		__u32 mlen = sizeof(mi);
 
-			fd = bpf_map_get_fd_by_id(ids[i]);
-			memset(&mi, 0, sizeof(mi));
-			if (fd >= 0 && (bpf_obj_get_info_by_fd(fd, &mi, &mlen) ||
-					mi.type != BPF_MAP_TYPE_XSKMAP)) {
-				close(fd);
-				fd = -1;
-			}
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		memset(&mi, 0, sizeof(mi));
+		if (fd >= 0 && (bpf_obj_get_info_by_fd(fd, &mi, &mlen) ||
+				mi.type != BPF_MAP_TYPE_XSKMAP)) {
+			close(fd);
+			fd = -1;
 		}
 	}
-	close(prog);
 	return fd;
 }
 
@@ -579,8 +569,10 @@ static void test_repoint(void)
 			moved = 1;
 			a_at_move = ra.count;
 		}
-		if (!ka && !kb)
+		if (!ka && !kb) {
 			xsk_socket__wakeup_rx(r.xsk);
+			usleep(20); /* let the generator run (valgrind runs one thread at a time) */
+		}
 	}
 	__atomic_store_n(&g.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(g.thread, NULL);
