@@ -250,6 +250,10 @@ char *if_indextoname(unsigned int ifindex, char *ifname);
 #ifndef XSK_BIND_RETRY_MS
 #define XSK_BIND_RETRY_MS 1000
 #endif
+/* How long a program found attached without a link may take to go (xsk__detaching). */
+#ifndef XSK__DETACH_WAIT_MS
+#define XSK__DETACH_WAIT_MS 20
+#endif
 #define XSK__PACKET_HEADROOM 256 /* XDP_PACKET_HEADROOM, which the kernel reserves */
 #define XSK__MIN_FRAME_SIZE 2048
 
@@ -675,6 +679,26 @@ XSK__PRIVATE int xsk__find_link(int ifindex, __u32 prog_id)
 	return errno == ENOENT ? -ENOENT : -errno; /* ENOENT: no more links */
 }
 
+/* prog_id is on ifindex, and no link holds it that we can find: it was attached through
+ * netlink, or its last link was closed just now (the kernel frees a link's id before it
+ * detaches the program). Watches for XSK__DETACH_WAIT_MS: 1 if it went away (or the
+ * query failed: the caller looks again), 0 if it stays. */
+XSK__PRIVATE int xsk__detaching(int ifindex, __u32 prog_id)
+{
+	int waited, mode;
+	__u32 id;
+
+	xsk__log(XSK_PRINT_DEBUG, "xsk: XDP program %u has no link to hold: watching whether "
+		 "it is being detached", prog_id);
+	for (waited = 0; waited <= XSK__DETACH_WAIT_MS; waited++) {
+		if (xsk__attached(ifindex, &id, &mode) || id != prog_id)
+			return 1;
+		if (waited < XSK__DETACH_WAIT_MS)
+			poll(NULL, 0, 1);
+	}
+	return 0;
+}
+
 /* A new fd of prog_id's map named xsks_map of type XSKMAP, or -ENOENT. */
 XSK__PRIVATE int xsk__find_xsks_map(__u32 prog_id)
 {
@@ -810,6 +834,11 @@ XSK__PRIVATE int xsk__prog_get(int ifindex, __u32 xdp_flags, long long queue,
 				return xsk__fail(err, "taking the attached program's xsks_map");
 			}
 			*link_fd = xsk__find_link(ifindex, prog_id);
+			if (*link_fd == -ENOENT && xsk__detaching(ifindex, prog_id)) {
+				close(*map_fd);
+				*link_fd = *map_fd = -1;
+				continue; /* its last holder exited: look again */
+			}
 			if (*link_fd == -ENOENT) {
 				*link_fd = -1; /* attached by netlink: not ours to hold */
 			} else if (*link_fd < 0) {

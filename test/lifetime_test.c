@@ -234,6 +234,63 @@ static void test_foreign_with_map(void)
 	xsk_prog__destroy(skel);
 }
 
+/* The detaching test's print callback: detaches the program when the library starts
+ * to watch it. */
+static int detach_ifindex;
+
+static void detach_on_watch(enum xsk_print_level level, const char *msg)
+{
+	rig_print(level, msg);
+	if (strstr(msg, "watching whether it is being detached") && detach_ifindex) {
+		CHECK_EQ(bpf_xdp_detach(detach_ifindex, XDP_FLAGS_SKB_MODE, NULL), 0);
+		detach_ifindex = 0;
+	}
+}
+
+/*
+ * A program on the interface that no link holds, which goes while a socket is being
+ * created: what a process sees when the last holder of the link has just exited (the
+ * kernel frees a link's id before it detaches the program). The socket must not share
+ * the going program, or it would be left without one: it attaches its own.
+ */
+static void test_share_detaching(void)
+{
+	unsigned char frame[64];
+	struct xsk_socket_config s;
+	struct xsk_prog *skel;
+	struct rig_cfg cfg;
+	struct rig r;
+	uint32_t id, seq = 0;
+	int pkt;
+
+	sandbox_veth(1);
+	detach_ifindex = net_ifindex("xa0");
+	skel = xsk_prog__open();
+	REQUIRE(skel);
+	REQUIRE(xsk_prog__load(skel) == 0);
+	REQUIRE(bpf_xdp_attach(detach_ifindex, bpf_program__fd(skel->progs.xsk_redirect),
+			       XDP_FLAGS_SKB_MODE, NULL) == 0);
+	id = net_xdp_prog_id(detach_ifindex);
+	memset(&cfg, 0, sizeof(cfg));
+	REQUIRE(rig_umem(&r, &cfg) == 0); /* (it sets rig_print) */
+	s = rig_socket_cfg(&cfg);
+	xsk_set_print(detach_on_watch);
+	CHECK_EQ(xsk_socket__create(&r.xsk, "xa0", 0, r.umem, &r.rx, &r.tx, &s), 0);
+	xsk_set_print(rig_print);
+	CHECK_EQ(detach_ifindex, 0); /* the library watched, and the program went */
+	CHECK(net_xdp_prog_id(net_ifindex("xa0")) != 0);
+	CHECK(net_xdp_prog_id(net_ifindex("xa0")) != id);
+	REQUIRE(rig_fill(&r, 64) == 0);
+	pkt = net_pkt_sock("xb0");
+	REQUIRE(pkt >= 0);
+	REQUIRE(net_pkt_send(pkt, frame, net_frame(frame, sizeof(frame), 0)) == 0);
+	CHECK_EQ(rig_recv(&r, 1, &seq, sizeof(frame), 2000), 1);
+	rig_close(&r);
+	CHECK_EQ(net_wait_no_xdp(net_ifindex("xa0"), 2000), 0);
+	close(pkt);
+	xsk_prog__destroy(skel);
+}
+
 /* xsk_setup_xdp_prog + INHIBIT_PROG_LOAD + xsk_socket__update_xskmap, the libxdp way;
  * the program stays until xsk_release_xdp_prog. */
 static void test_setup_xdp_prog(void)
@@ -278,6 +335,7 @@ int main(void)
 	T_RUN(test_restart);
 	T_RUN(test_foreign_without_map);
 	T_RUN(test_foreign_with_map);
+	T_RUN(test_share_detaching);
 	T_RUN(test_setup_xdp_prog);
 	return t_done();
 }

@@ -39,6 +39,7 @@
 #include <sys/eventfd.h>
 
 #define XSK_BIND_RETRY_MS 2 /* a busy queue stays busy here: don't wait a second */
+#define XSK__DETACH_WAIT_MS 0 /* a program here never detaches by itself */
 #define XSK_IMPLEMENTATION
 #include "xsk.h"
 
