@@ -11,17 +11,15 @@
  *       #include "xsk.h"
  *   Every other file includes "xsk.h" without the define. Link with -lbpf.
  *
- * Quick start (receive on queue 0 of eth0; error checks left out):
- *     void *area = mmap(NULL, 4096 * 4096, PROT_READ | PROT_WRITE,
- *                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
- *     struct xsk_ring_prod fill, tx; struct xsk_ring_cons comp, rx;
- *     struct xsk_umem *umem; struct xsk_socket *xsk; __u32 i;
- *     xsk_umem__create(&umem, area, 4096 * 4096, &fill, &comp, NULL);
- *     xsk_socket__create(&xsk, "eth0", 0, umem, &rx, &tx, NULL);
- *     xsk_ring_prod__reserve(&fill, 2048, &i);    // hand frames to the kernel
- *     for (__u32 n = 0; n < 2048; n++) *xsk_ring_prod__fill_addr(&fill, i + n) = n * 4096;
- *     xsk_ring_prod__submit(&fill, 2048);
- *     // then: xsk_ring_cons__peek(&rx, ...), read, give the frames back via fill
+ * Quick start (receive on queue 0 of eth0):
+ *     struct xsk_queue *q; struct xsk_pkt pkts[64]; int n;
+ *     if (xsk_queue__open(&q, "eth0", 0, NULL))
+ *             return fprintf(stderr, "%s\n", xsk_diag()), 1;
+ *     while ((n = xsk_queue__recv(q, pkts, 64, -1)) >= 0) {
+ *             ... pkts[i].data, pkts[i].len ...
+ *             xsk_queue__release(q, pkts, n);  // or xsk_queue__send(q, pkts, n)
+ *     }
+ * Underneath, the UMEM/ring/socket calls of libxdp's xsk.h are all there too.
  *
  * Configuration macros (define before including xsk.h, in every file that includes it):
  *   XSK_IMPLEMENTATION   in exactly one file: emit the definitions.
@@ -182,6 +180,122 @@ typedef void (*xsk_print_fn_t)(enum xsk_print_level level, const char *msg);
 /* Sets the function that receives the library's messages (one line, no newline);
  * NULL (the default) silences them. Returns the previous one. */
 XSKDEF xsk_print_fn_t xsk_set_print(xsk_print_fn_t fn);
+/* The last warning the library gave in this thread: what failed and what to do about
+ * it; "" if none. Each xsk_queue__open* call starts with it empty. */
+XSKDEF const char *xsk_diag(void);
+
+/* --- the quick path: one handle per queue, with its frames ------------------------ */
+
+/*
+ * xsk_queue__open makes a UMEM, a socket and the program for one queue of an
+ * interface, lends the kernel frames to receive into, and keeps the rest in a pool.
+ * Received frames belong to the application until it gives them back with
+ * xsk_queue__release (to the pool) or xsk_queue__send (onto the TX ring, no copy);
+ * completed sends return to the pool by themselves. No call loses a frame, and
+ * xsk_queue__frames says where each one is. A handle belongs to one thread at a time.
+ */
+struct xsk_queue;
+
+#define XSK_FILTER_PORTS 8
+/* Which packets the program hands to the socket; the others go to the kernel's stack
+ * (so SSH on the same interface keeps working). A zero field matches anything. */
+struct xsk_filter {
+	__u16 ethertype; /* host order, after any VLAN tags: ETH_P_IP, ETH_P_IPV6... */
+	__u16 vlan;      /* VLAN id of the outer tag the packet must carry (1..4094) */
+	__u8 ip_proto;   /* IPPROTO_UDP, IPPROTO_TCP...: an IPv4 or IPv6 packet of it */
+	__u8 nports;     /* port ranges in use (UDP or TCP destination ports) */
+	struct { __u16 lo, hi; } ports[XSK_FILTER_PORTS]; /* inclusive, host order */
+};
+
+/* Options; zero means the default. Set sz to sizeof(struct xsk_queue_opts) (the
+ * XSK_QUEUE_OPTS macro does), so that a program built against an older xsk.h keeps
+ * working with a newer one. */
+struct xsk_queue_opts {
+	size_t sz;
+	__u32 frames;         /* frames per queue: 4096 */
+	__u32 frame_size;     /* 2048 or 4096 (XSK_UMEM__DEFAULT_FRAME_SIZE) */
+	__u32 headroom;       /* bytes kept free before each packet: 0 */
+	__u32 ring_size;      /* entries of each ring: 2048; at most frames / 2 */
+	__u32 xdp_flags;      /* XDP_FLAGS_SKB_MODE or _DRV_MODE; 0: native, else generic */
+	__u16 bind_flags;     /* XDP_COPY or XDP_ZEROCOPY (XDP_USE_NEED_WAKEUP always) */
+	__u16 flags;          /* XSK_QUEUE_* */
+	__u32 busy_poll_usec; /* SO_BUSY_POLL with SO_PREFER_BUSY_POLL; 0: off */
+	__u32 busy_poll_budget; /* SO_BUSY_POLL_BUDGET: 64 */
+	const struct xsk_filter *filter; /* NULL: every packet of the queue */
+};
+#define XSK_QUEUE_HUGEPAGES  (1 << 0) /* the UMEM in huge pages if there are any */
+#define XSK_QUEUE_ALLOW_DOWN (1 << 1) /* open on an interface that is down */
+
+/* (C, and C++20 with the fields in declaration order) */
+#define XSK_QUEUE_OPTS(name, ...) \
+	struct xsk_queue_opts name = { .sz = sizeof(struct xsk_queue_opts), __VA_ARGS__ }
+
+/* A packet: its bytes at data (len of them), in the frame at UMEM address addr. */
+struct xsk_pkt {
+	void *data;
+	__u32 len;
+	__u64 addr;
+};
+
+/* Where a handle's frames are now; exact when no traffic is moving. */
+struct xsk_frames {
+	__u32 total;  /* the handle's frames: the sum of all below */
+	__u32 pool;   /* free in the handle */
+	__u32 app;    /* received or allocated, not yet released or sent */
+	__u32 fill;   /* on the fill ring */
+	__u32 rx;     /* on the RX ring, not yet received */
+	__u32 tx;     /* on the TX ring */
+	__u32 comp;   /* on the completion ring, not yet back in the pool */
+	__u32 kernel; /* taken from the fill or TX ring, not yet on the RX or completion ring */
+};
+
+struct xsk_queue_stats {
+	__u64 rx_packets, tx_packets; /* through this handle */
+	__u64 tx_ring_full;           /* sends dropped (frames back to the pool): TX ring full */
+	/* The program's counters for this queue, 0 if it keeps none (a foreign one). */
+	__u64 redirected;             /* to the socket */
+	__u64 no_socket;              /* passed to the stack: no socket in xsks_map */
+	__u64 filtered;               /* passed to the stack: not matched by the filter */
+	struct xdp_statistics xdp;    /* the socket's own (XDP_STATISTICS) */
+};
+
+/* Opens queue `queue` of ifname. On failure *q is NULL, the return value a negative
+ * errno, and xsk_diag() says what went wrong and what to do. */
+XSKDEF int xsk_queue__open(struct xsk_queue **q, const char *ifname, __u32 queue,
+			   const struct xsk_queue_opts *opts);
+/* Opens every queue of ifname (at most max) on one UMEM, each handle with opts->frames
+ * frames and rings of its own, for one thread per queue. Returns the number opened. */
+XSKDEF int xsk_queue__open_all(struct xsk_queue **qs, unsigned max, const char *ifname,
+			       const struct xsk_queue_opts *opts);
+/* Closes the socket; the UMEM and the program go with the last handle using them. */
+XSKDEF void xsk_queue__close(struct xsk_queue *q);
+/* The socket's fd, for poll() or epoll. */
+XSKDEF int xsk_queue__fd(const struct xsk_queue *q);
+XSKDEF struct xsk_socket *xsk_queue__socket(const struct xsk_queue *q);
+
+/* Receives up to max packets into pkts, waiting up to timeout_ms (0: not at all, -1:
+ * for ever) if none is there. Returns how many (0 on timeout), or -errno. Refills the
+ * fill ring first and wakes the kernel only when the rings ask for it. */
+XSKDEF int xsk_queue__recv(struct xsk_queue *q, struct xsk_pkt *pkts, unsigned max,
+			   int timeout_ms);
+/* Gives up to n empty frames for packets to send, data at the same offset as received
+ * packets and len their room; returns how many (fewer while the pool is short). */
+XSKDEF unsigned xsk_queue__alloc(struct xsk_queue *q, struct xsk_pkt *pkts, unsigned n);
+/* Puts n packets (received or allocated; data and len as the application left them,
+ * within their frame) on the TX ring and kicks the kernel if the ring asks for it. The
+ * handle takes every frame: those that find the TX ring full go back to the pool and
+ * count in tx_ring_full. Returns how many were queued, or -EINVAL (nothing done) if a
+ * packet is not of this handle's frames. */
+XSKDEF int xsk_queue__send(struct xsk_queue *q, const struct xsk_pkt *pkts, unsigned n);
+/* Gives frames back: to the pool, and from there to the fill ring. -EINVAL (nothing
+ * done) if a packet is not of this handle's frames. */
+XSKDEF int xsk_queue__release(struct xsk_queue *q, const struct xsk_pkt *pkts, unsigned n);
+/* Takes finished sends back into the pool (send, recv and alloc do it too) and kicks
+ * the kernel if TX frames wait; returns how many frames came back. */
+XSKDEF unsigned xsk_queue__complete(struct xsk_queue *q);
+
+XSKDEF void xsk_queue__frames(const struct xsk_queue *q, struct xsk_frames *f);
+XSKDEF int xsk_queue__stats(const struct xsk_queue *q, struct xsk_queue_stats *s);
 
 #ifdef __cplusplus
 } /* extern "C" */
@@ -232,12 +346,29 @@ char *if_indextoname(unsigned int ifindex, char *ifname);
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
+#ifdef __cplusplus /* the skeleton's struct is nested in C++ */
+typedef struct xsk_prog::xsk_prog__rodata xsk__rodata_t;
+#else
+typedef struct xsk_prog__rodata xsk__rodata_t;
+#endif
 
 #ifndef AF_XDP
 #define AF_XDP 44
 #endif
 #ifndef SOL_XDP
 #define SOL_XDP 283
+#endif
+#ifndef MAP_ANONYMOUS /* strict C99/C11: the kernel's values for this architecture */
+#include <linux/mman.h>
+#endif
+#ifndef SO_BUSY_POLL
+#define SO_BUSY_POLL 46
+#endif
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL 69
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET 70
 #endif
 #ifndef F_DUPFD_CLOEXEC
 #define F_DUPFD_CLOEXEC 1030
@@ -314,6 +445,16 @@ struct xsk__hold {
 
 static xsk_print_fn_t xsk__print_fn;
 static struct xsk__hold *xsk__holds;
+#ifdef __cplusplus
+static thread_local char xsk__diag_msg[512];
+#else
+static __thread char xsk__diag_msg[512];
+#endif
+
+XSKDEF const char *xsk_diag(void)
+{
+	return xsk__diag_msg;
+}
 
 XSKDEF xsk_print_fn_t xsk_set_print(xsk_print_fn_t fn)
 {
@@ -332,12 +473,15 @@ XSK__PRIVATE void xsk__log(enum xsk_print_level level, const char *fmt, ...)
 	int saved = errno;
 	va_list ap;
 
-	if (!xsk__print_fn)
+	if (!xsk__print_fn && level != XSK_PRINT_WARN)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	xsk__print_fn(level, buf);
+	if (level == XSK_PRINT_WARN)
+		memcpy(xsk__diag_msg, buf, sizeof(buf));
+	if (xsk__print_fn)
+		xsk__print_fn(level, buf);
 	errno = saved;
 }
 
@@ -352,7 +496,11 @@ XSK__PRIVATE int xsk__ret(int err)
 /* Logs a failure of `what` with errno `err` (negative) and returns err. */
 XSK__PRIVATE int xsk__fail(int err, const char *what)
 {
-	if (err == -EPERM || err == -EACCES)
+	if (err == -EAFNOSUPPORT)
+		xsk__log(XSK_PRINT_WARN, "xsk: %s: %s: this kernel has no AF_XDP sockets: they "
+			 "need Linux 4.18 or later built with CONFIG_XDP_SOCKETS", what,
+			 strerror(-err));
+	else if (err == -EPERM || err == -EACCES)
 		xsk__log(XSK_PRINT_WARN, "xsk: %s: %s: an AF_XDP socket needs CAP_NET_RAW; "
 			 "loading and attaching its XDP program needs CAP_BPF and "
 			 "CAP_NET_ADMIN, sharing one needs CAP_SYS_ADMIN",
@@ -699,8 +847,27 @@ XSK__PRIVATE int xsk__detaching(int ifindex, __u32 prog_id)
 	return 0;
 }
 
-/* A new fd of prog_id's map named xsks_map of type XSKMAP, or -ENOENT. */
-XSK__PRIVATE int xsk__find_xsks_map(__u32 prog_id)
+/* The program's read-only data for filter f (NULL: no filter). */
+XSK__PRIVATE void xsk__rodata(xsk__rodata_t *r, const struct xsk_filter *f)
+{
+	unsigned i;
+
+	memset(r, 0, sizeof(*r));
+	if (!f)
+		return;
+	r->xsk_filter.enabled = 1;
+	r->xsk_filter.ip_proto = f->ip_proto;
+	r->xsk_filter.nports = f->nports;
+	r->xsk_filter.ethertype = f->ethertype;
+	r->xsk_filter.vlan = f->vlan;
+	for (i = 0; i < f->nports; i++) {
+		r->xsk_filter.ports[i].lo = f->ports[i].lo;
+		r->xsk_filter.ports[i].hi = f->ports[i].hi;
+	}
+}
+
+/* A new fd of prog_id's map of that type and name, or -ENOENT. */
+XSK__PRIVATE int xsk__prog_map(__u32 prog_id, __u32 type, const char *name)
 {
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info), ids[16], i, n;
@@ -727,18 +894,64 @@ XSK__PRIVATE int xsk__find_xsks_map(__u32 prog_id)
 		if (fd < 0)
 			continue;
 		memset(&mi, 0, sizeof(mi));
-		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) && mi.type == BPF_MAP_TYPE_XSKMAP &&
-		    !strcmp(mi.name, "xsks_map"))
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) && mi.type == type &&
+		    !strcmp(mi.name, name))
 			return fd;
 		close(fd);
 	}
 	return err;
 }
 
+XSK__PRIVATE int xsk__find_xsks_map(__u32 prog_id)
+{
+	return xsk__prog_map(prog_id, BPF_MAP_TYPE_XSKMAP, "xsks_map");
+}
+
+/* 0 if the attached program prog_id filters as f says (NULL: no filter), else
+ * -EEXIST with a message. A program without our read-only data (a foreign one)
+ * passes only when no filter is wanted. */
+XSK__PRIVATE int xsk__same_filter(const char *name, __u32 prog_id,
+				  const struct xsk_filter *f)
+{
+	xsk__rodata_t want, have;
+	struct bpf_map_info mi;
+	__u32 mlen = sizeof(mi), zero = 0;
+	int fd = xsk__prog_map(prog_id, BPF_MAP_TYPE_ARRAY, "xsk_prog.rodata"), same = 0;
+
+	xsk__rodata(&want, f);
+	memset(&mi, 0, sizeof(mi));
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &mlen) &&
+	    mi.value_size == sizeof(have) && !bpf_map_lookup_elem(fd, &zero, &have))
+		same = !memcmp(&want, &have, sizeof(have));
+	else if (fd == -ENOENT)
+		same = !f;
+	if (fd >= 0)
+		close(fd);
+	if (same)
+		return 0;
+	xsk__log(XSK_PRINT_WARN, "xsk: %s already has XDP program %u, which %s: one "
+		 "interface has one program, so every socket on it must ask for the same "
+		 "filter (or close the others first)", name, prog_id, fd == -ENOENT ?
+		 "is not xsk.h's and cannot filter" : "filters differently");
+	return -EEXIST;
+}
+
+/* A new fd of the counters map of the program attached to ifindex, -1 if none. */
+XSK__PRIVATE int xsk__q_counters(int ifindex)
+{
+	__u32 prog_id = 0;
+	int mode, fd;
+
+	if (xsk__attached(ifindex, &prog_id, &mode) || !prog_id)
+		return -1;
+	fd = xsk__prog_map(prog_id, BPF_MAP_TYPE_PERCPU_ARRAY, "xsk_counters");
+	return fd < 0 ? -1 : fd;
+}
+
 /* Loads the embedded program with xsks_map sized to `entries` and attaches it with a
  * link in `mode` (0: native if the driver has it, else generic). */
-XSK__PRIVATE int xsk__attach(int ifindex, __u32 entries, __u32 mode, int *link_fd,
-			     int *map_fd)
+XSK__PRIVATE int xsk__attach(int ifindex, __u32 entries, __u32 mode,
+			     const struct xsk_filter *filter, int *link_fd, int *map_fd)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
 	struct xsk_prog *skel;
@@ -750,7 +963,10 @@ XSK__PRIVATE int xsk__attach(int ifindex, __u32 entries, __u32 mode, int *link_f
 		skel = xsk_prog__open();
 		if (!skel)
 			return -errno;
+		xsk__rodata(skel->rodata, filter);
 		err = bpf_map__set_max_entries(skel->maps.xsks_map, entries);
+		if (!err)
+			err = bpf_map__set_max_entries(skel->maps.xsk_counters, entries);
 		if (!err && frags)
 			err = bpf_program__set_flags(skel->progs.xsk_redirect,
 						     BPF_F_XDP_HAS_FRAGS);
@@ -787,6 +1003,7 @@ out:
  * `queue`: a queue id that must fit the map, or -1.
  */
 XSK__PRIVATE int xsk__prog_get(int ifindex, __u32 xdp_flags, long long queue,
+			       const struct xsk_filter *filter, int check_filter,
 			       int *link_fd, int *map_fd)
 {
 	__u32 want = xdp_flags & XDP_FLAGS_MODES, cur_q = 0, max_q = 0, prog_id, entries;
@@ -833,6 +1050,13 @@ XSK__PRIVATE int xsk__prog_get(int ifindex, __u32 xdp_flags, long long queue,
 				}
 				return xsk__fail(err, "taking the attached program's xsks_map");
 			}
+			if (check_filter) {
+				err = xsk__same_filter(name, prog_id, filter);
+				if (err) {
+					xsk__close(map_fd);
+					return err;
+				}
+			}
 			*link_fd = xsk__find_link(ifindex, prog_id);
 			if (*link_fd == -ENOENT && xsk__detaching(ifindex, prog_id)) {
 				close(*map_fd);
@@ -852,18 +1076,25 @@ XSK__PRIVATE int xsk__prog_get(int ifindex, __u32 xdp_flags, long long queue,
 			if (xsk__queues(ifindex, &cur_q, &max_q))
 				max_q = 1;
 			entries = max_q > queue + 1 ? max_q : (__u32)(queue + 1);
-			err = xsk__attach(ifindex, entries, want, link_fd, map_fd);
+			err = xsk__attach(ifindex, entries, want, filter, link_fd, map_fd);
 			if (err && !want && err != -EBUSY && err != -EEXIST && err != -EPERM) {
 				xsk__log(XSK_PRINT_INFO, "xsk: %s: native XDP failed (%s); trying "
 					 "generic", name, strerror(-err));
-				err = xsk__attach(ifindex, entries, XDP_FLAGS_SKB_MODE, link_fd,
-						  map_fd);
+				err = xsk__attach(ifindex, entries, XDP_FLAGS_SKB_MODE, filter,
+						  link_fd, map_fd);
 			}
 			if (err == -EBUSY || err == -EEXIST)
 				continue; /* someone attached meanwhile: share theirs */
 			if (err == -EOPNOTSUPP && want == XDP_FLAGS_DRV_MODE) {
 				xsk__log(XSK_PRINT_WARN, "xsk: %s: the driver has no native XDP; "
 					 "use generic mode (XDP_FLAGS_SKB_MODE) or no mode flag", name);
+				return err;
+			}
+			if (err == -EINVAL) {
+				xsk__log(XSK_PRINT_WARN, "xsk: %s: loading and attaching the XDP "
+					 "program: %s: is the kernel older than 5.10? xsk.h attaches "
+					 "through BPF links, which XDP has since Linux 5.9", name,
+					 strerror(EINVAL));
 				return err;
 			}
 			if (err)
@@ -902,7 +1133,7 @@ XSKDEF int xsk_setup_xdp_prog(int ifindex, int *xsks_map_fd)
 	h = (struct xsk__hold *)calloc(1, sizeof(*h));
 	if (!h)
 		return xsk__ret(-ENOMEM);
-	err = xsk__prog_get(ifindex, 0, -1, &link_fd, xsks_map_fd);
+	err = xsk__prog_get(ifindex, 0, -1, NULL, 0, &link_fd, xsks_map_fd);
 	if (err) {
 		free(h);
 		return xsk__ret(err);
@@ -1000,11 +1231,13 @@ XSK__PRIVATE int xsk__check_name(const char *ifname, int *ifindex)
 	return 0;
 }
 
-XSKDEF int xsk_socket__create_shared(struct xsk_socket **xsk_ptr, const char *ifname,
-				     __u32 queue_id, struct xsk_umem *umem,
-				     struct xsk_ring_cons *rx, struct xsk_ring_prod *tx,
-				     struct xsk_ring_prod *fill, struct xsk_ring_cons *comp,
-				     const struct xsk_socket_config *config)
+/* xsk_socket__create_shared; the quick path (quick) also asks for its filter. */
+XSK__PRIVATE int xsk__socket_create(struct xsk_socket **xsk_ptr, const char *ifname,
+				    __u32 queue_id, struct xsk_umem *umem,
+				    struct xsk_ring_cons *rx, struct xsk_ring_prod *tx,
+				    struct xsk_ring_prod *fill, struct xsk_ring_cons *comp,
+				    const struct xsk_socket_config *config,
+				    const struct xsk_filter *filter, int quick)
 {
 	struct xsk_socket_config c;
 	struct xsk_socket *xsk;
@@ -1057,7 +1290,8 @@ XSKDEF int xsk_socket__create_shared(struct xsk_socket **xsk_ptr, const char *if
 	/* Everything that can be checked is checked; the program comes before the socket
 	 * since a bound socket cannot be taken back. */
 	if (!(c.libxdp_flags & XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD)) {
-		err = xsk__prog_get(xsk->ifindex, c.xdp_flags, queue_id, &xsk->link_fd,
+		err = xsk__prog_get(xsk->ifindex, c.xdp_flags, queue_id, filter, quick,
+				    &xsk->link_fd,
 				    &xsk->map_fd);
 		if (err)
 			goto fail;
@@ -1207,6 +1441,16 @@ fail:
 	return xsk__ret(err);
 }
 
+XSKDEF int xsk_socket__create_shared(struct xsk_socket **xsk, const char *ifname,
+				     __u32 queue_id, struct xsk_umem *umem,
+				     struct xsk_ring_cons *rx, struct xsk_ring_prod *tx,
+				     struct xsk_ring_prod *fill, struct xsk_ring_cons *comp,
+				     const struct xsk_socket_config *config)
+{
+	return xsk__socket_create(xsk, ifname, queue_id, umem, rx, tx, fill, comp, config,
+				  NULL, 0);
+}
+
 XSKDEF int xsk_socket__create(struct xsk_socket **xsk, const char *ifname, __u32 queue_id,
 			      struct xsk_umem *umem, struct xsk_ring_cons *rx,
 			      struct xsk_ring_prod *tx, const struct xsk_socket_config *config)
@@ -1311,6 +1555,588 @@ XSKDEF int xsk_socket__wakeup_rx(struct xsk_socket *xsk)
 	if (!xsk->need_wakeup || !xsk_ring_prod__needs_wakeup(xsk->ctx->fill))
 		return 0;
 	return xsk__kicked(recvfrom(xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL));
+}
+
+/* --- the quick path --------------------------------------------------------------- */
+
+/* The UMEM and its memory, shared by the handles of one xsk_queue__open_all (or owned
+ * by one handle). fill and comp are the UMEM's own rings: its first queue's. */
+struct xsk__qmem {
+	void *area;
+	size_t size;
+	struct xsk_umem *umem;
+	struct xsk_ring_prod fill;
+	struct xsk_ring_cons comp;
+	int refcount;
+};
+
+struct xsk_queue {
+	struct xsk_ring_cons rx;
+	struct xsk_ring_prod tx;
+	struct xsk_ring_prod *fill; /* the UMEM's rings, or own_fill/own_comp */
+	struct xsk_ring_cons *comp;
+	char *area;
+	__u64 base;           /* UMEM address of the handle's first frame */
+	__u64 *pool;          /* UMEM addresses of free frames */
+	unsigned char *held;  /* per frame: 1 while the application has it */
+	__u32 npool, nframes, frame_size, data_off, fill_target;
+	__u32 app, fill_out, tx_out; /* frames with the application, lent to fill, sent */
+	int fd, busy_poll, counters_fd;
+	__u32 queue_id;
+	__u64 rx_packets, tx_packets, tx_ring_full;
+	struct xsk_socket *xsk;
+	struct xsk__qmem *mem;
+	struct xsk_ring_prod own_fill;
+	struct xsk_ring_cons own_comp;
+};
+
+/* The frame (its index in the handle) that UMEM address addr falls in, or -1 if none of
+ * the handle's. */
+XSK__PRIVATE long xsk__q_frame(const struct xsk_queue *q, __u64 addr)
+{
+	__u64 i = (addr - q->base) / q->frame_size;
+
+	return addr >= q->base && i < q->nframes ? (long)i : -1;
+}
+
+/* Takes finished sends back into the pool. */
+XSK__PRIVATE __u32 xsk__q_reap(struct xsk_queue *q)
+{
+	__u32 idx = 0, n = xsk_ring_cons__peek(q->comp, q->comp->size, &idx), i;
+
+	for (i = 0; i < n; i++) {
+		__u64 a = *xsk_ring_cons__comp_addr(q->comp, idx + i);
+
+		q->pool[q->npool++] = a - (a - q->base) % q->frame_size;
+	}
+	xsk_ring_cons__release(q->comp, n);
+	q->tx_out -= n;
+	return n;
+}
+
+/* Lends the kernel frames from the pool until fill_target are on the fill ring. */
+XSK__PRIVATE void xsk__q_refill(struct xsk_queue *q)
+{
+	__u32 want = q->fill_target - q->fill_out, idx = 0, i;
+
+	if (want > q->npool)
+		want = q->npool;
+	if (!want || xsk_ring_prod__reserve(q->fill, want, &idx) != want)
+		return;
+	for (i = 0; i < want; i++)
+		*xsk_ring_prod__fill_addr(q->fill, idx + i) = q->pool[--q->npool];
+	xsk_ring_prod__submit(q->fill, want);
+	q->fill_out += want;
+}
+
+/* Kicks the kernel while the TX ring asks for it and holds frames; copy mode sends at
+ * most 32 frames a kick. */
+XSK__PRIVATE void xsk__q_kick(struct xsk_queue *q)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		if (q->tx.cached_prod == __atomic_load_n(q->tx.consumer, __ATOMIC_ACQUIRE) ||
+		    (!q->busy_poll && !xsk_ring_prod__needs_wakeup(&q->tx)))
+			return;
+		if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0 ||
+		    (errno != EAGAIN && errno != EBUSY && errno != ENOBUFS))
+			return; /* all sent, or the device is down or gone */
+		xsk__q_reap(q);
+	}
+}
+
+/* Checks that each packet lies within one of the handle's frames that the application
+ * holds; marks those frames as no longer held. -EINVAL (nothing marked) otherwise. */
+XSK__PRIVATE int xsk__q_take_back(struct xsk_queue *q, const struct xsk_pkt *pkts,
+				  unsigned n, const char *call)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		__u64 a = (__u64)((const char *)pkts[i].data - q->area);
+		long f = xsk__q_frame(q, a);
+
+		if (f < 0 || !q->held[f] || (pkts[i].len && xsk__q_frame(q, a + pkts[i].len - 1) != f)) {
+			xsk__log(XSK_PRINT_WARN, "xsk: %s: packet %u (UMEM address %llu, %u bytes) "
+				 "is %s", call, i, (unsigned long long)a, pkts[i].len,
+				 f < 0 ? "not in this handle's frames" : !q->held[f] ?
+				 "in a frame the application does not hold (given back twice?)" :
+				 "longer than its frame");
+			while (i--) /* as it was */
+				q->held[xsk__q_frame(q, (__u64)((const char *)pkts[i].data -
+								q->area))] = 1;
+			return xsk__ret(-EINVAL);
+		}
+		q->held[f] = 0;
+	}
+	q->app -= n;
+	return 0;
+}
+
+XSKDEF int xsk_queue__fd(const struct xsk_queue *q)
+{
+	return q ? q->fd : xsk__ret(-EINVAL);
+}
+
+XSKDEF struct xsk_socket *xsk_queue__socket(const struct xsk_queue *q)
+{
+	return q ? q->xsk : NULL;
+}
+
+XSKDEF int xsk_queue__recv(struct xsk_queue *q, struct xsk_pkt *pkts, unsigned max,
+			   int timeout_ms)
+{
+	__u32 idx = 0, n, i;
+
+	xsk__q_reap(q);
+	xsk__q_refill(q);
+	n = xsk_ring_cons__peek(&q->rx, max, &idx);
+	if (!n && max) {
+		if (q->busy_poll || xsk_ring_prod__needs_wakeup(q->fill))
+			recvfrom(q->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+		if (timeout_ms) {
+			struct pollfd p = { q->fd, POLLIN, 0 };
+
+			if (poll(&p, 1, timeout_ms) < 0 && errno != EINTR)
+				return xsk__ret(-errno);
+		}
+		n = xsk_ring_cons__peek(&q->rx, max, &idx);
+	}
+	for (i = 0; i < n; i++) {
+		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx + i);
+
+		pkts[i].addr = d->addr;
+		pkts[i].data = q->area + d->addr;
+		pkts[i].len = d->len;
+		q->held[(d->addr - q->base) / q->frame_size] = 1;
+	}
+	xsk_ring_cons__release(&q->rx, n);
+	q->fill_out -= n;
+	q->app += n;
+	q->rx_packets += n;
+	return (int)n;
+}
+
+XSKDEF unsigned xsk_queue__alloc(struct xsk_queue *q, struct xsk_pkt *pkts, unsigned n)
+{
+	unsigned i;
+
+	if (q->npool < n)
+		xsk__q_reap(q);
+	if (n > q->npool)
+		n = q->npool;
+	for (i = 0; i < n; i++) {
+		__u64 a = q->pool[--q->npool];
+
+		q->held[(a - q->base) / q->frame_size] = 1;
+		pkts[i].addr = a + q->data_off;
+		pkts[i].data = q->area + pkts[i].addr;
+		pkts[i].len = q->frame_size - q->data_off;
+	}
+	q->app += n;
+	return n;
+}
+
+XSKDEF int xsk_queue__send(struct xsk_queue *q, const struct xsk_pkt *pkts, unsigned n)
+{
+	__u32 idx = 0, k, i;
+	int err = xsk__q_take_back(q, pkts, n, "xsk_queue__send");
+
+	if (err)
+		return err;
+	xsk__q_reap(q);
+	k = xsk_prod_nb_free(&q->tx, n);
+	if (k > n)
+		k = n;
+	if (k)
+		xsk_ring_prod__reserve(&q->tx, k, &idx);
+	for (i = 0; i < k; i++) {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx + i);
+
+		d->addr = (__u64)((const char *)pkts[i].data - q->area);
+		d->len = pkts[i].len;
+		d->options = 0;
+	}
+	xsk_ring_prod__submit(&q->tx, k);
+	for (i = k; i < n; i++) { /* no room: back to the pool */
+		__u64 a = (__u64)((const char *)pkts[i].data - q->area);
+
+		q->pool[q->npool++] = a - (a - q->base) % q->frame_size;
+	}
+	q->tx_out += k;
+	q->tx_packets += k;
+	q->tx_ring_full += n - k;
+	xsk__q_kick(q);
+	return (int)k;
+}
+
+XSKDEF int xsk_queue__release(struct xsk_queue *q, const struct xsk_pkt *pkts, unsigned n)
+{
+	unsigned i;
+	int err = xsk__q_take_back(q, pkts, n, "xsk_queue__release");
+
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		__u64 a = (__u64)((const char *)pkts[i].data - q->area);
+
+		q->pool[q->npool++] = a - (a - q->base) % q->frame_size;
+	}
+	xsk__q_refill(q);
+	return 0;
+}
+
+XSKDEF unsigned xsk_queue__complete(struct xsk_queue *q)
+{
+	__u32 n = xsk__q_reap(q);
+
+	xsk__q_kick(q);
+	return n + xsk__q_reap(q);
+}
+
+XSKDEF void xsk_queue__frames(const struct xsk_queue *q, struct xsk_frames *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->total = q->nframes;
+	f->pool = q->npool;
+	f->app = q->app;
+	f->fill = q->fill->cached_prod - __atomic_load_n(q->fill->consumer, __ATOMIC_ACQUIRE);
+	f->rx = __atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE) - q->rx.cached_cons;
+	f->tx = q->tx.cached_prod - __atomic_load_n(q->tx.consumer, __ATOMIC_ACQUIRE);
+	f->comp = __atomic_load_n(q->comp->producer, __ATOMIC_ACQUIRE) - q->comp->cached_cons;
+	f->kernel = f->total - f->pool - f->app - f->fill - f->rx - f->tx - f->comp;
+}
+
+/* The counters map's value: struct xsk_prog_counters of xsk_prog.bpf.c, one per CPU. */
+XSK__PRIVATE int xsk__read_counters(int fd, __u32 queue, struct xsk_queue_stats *s)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	__u64 *v;
+
+	if (ncpu < 1)
+		return xsk__ret(ncpu < 0 ? ncpu : -EINVAL);
+	v = (__u64 *)calloc((size_t)ncpu, 3 * sizeof(*v));
+	if (!v)
+		return xsk__ret(-ENOMEM);
+	if (bpf_map_lookup_elem(fd, &queue, v)) {
+		i = -errno;
+		free(v);
+		return xsk__ret(xsk__fail(i, "xsk_queue__stats: the program's counters"));
+	}
+	for (i = 0; i < ncpu; i++) {
+		s->redirected += v[3 * i];
+		s->no_socket += v[3 * i + 1];
+		s->filtered += v[3 * i + 2];
+	}
+	free(v);
+	return 0;
+}
+
+XSKDEF int xsk_queue__stats(const struct xsk_queue *q, struct xsk_queue_stats *s)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->rx_packets = q->rx_packets;
+	s->tx_packets = q->tx_packets;
+	s->tx_ring_full = q->tx_ring_full;
+	err = xsk_socket__stats(q->xsk, &s->xdp);
+	if (!err && q->counters_fd >= 0)
+		err = xsk__read_counters(q->counters_fd, q->queue_id, s);
+	return err;
+}
+
+XSKDEF void xsk_queue__close(struct xsk_queue *q)
+{
+	if (!q)
+		return;
+	xsk_socket__delete(q->xsk);
+	if (q->counters_fd >= 0)
+		close(q->counters_fd);
+	if (q->mem && !--q->mem->refcount) {
+		xsk_umem__delete(q->mem->umem);
+		munmap(q->mem->area, q->mem->size);
+		free(q->mem);
+	}
+	free(q->pool);
+	free(q->held);
+	free(q);
+}
+
+/* The caller's options with the defaults filled in, checked; 0 or -EINVAL. */
+XSK__PRIVATE int xsk__q_opts(const struct xsk_queue_opts *in, struct xsk_queue_opts *o)
+{
+	const unsigned char *extra;
+	unsigned i;
+
+	memset(o, 0, sizeof(*o));
+	if (in) {
+		if (in->sz < sizeof(in->sz)) {
+			xsk__log(XSK_PRINT_WARN, "xsk: options: sz is %zu: set it to sizeof(struct "
+				 "xsk_queue_opts), or declare them with XSK_QUEUE_OPTS", in->sz);
+			return -EINVAL;
+		}
+		/* Options of a newer xsk.h that this one does not know must be unset. */
+		for (extra = (const unsigned char *)in + sizeof(*o);
+		     extra < (const unsigned char *)in + in->sz; extra++)
+			if (*extra) {
+				xsk__log(XSK_PRINT_WARN, "xsk: options: set beyond the %zu bytes "
+					 "this xsk.h knows (sz %zu)", sizeof(*o), in->sz);
+				return -EINVAL;
+			}
+		memcpy(o, in, in->sz < sizeof(*o) ? in->sz : sizeof(*o));
+	}
+	o->sz = sizeof(*o);
+	o->frames = o->frames ? o->frames : 4096;
+	o->frame_size = o->frame_size ? o->frame_size : XSK_UMEM__DEFAULT_FRAME_SIZE;
+	o->ring_size = o->ring_size ? o->ring_size : 2048;
+	o->busy_poll_budget = o->busy_poll_budget ? o->busy_poll_budget : 64;
+	if ((o->frame_size != 2048 && o->frame_size != 4096) || !xsk__pow2(o->ring_size) ||
+	    o->frames < 2 * o->ring_size || o->frames > (1u << 30) / o->frame_size ||
+	    o->headroom > o->frame_size - XSK__PACKET_HEADROOM - 128 ||
+	    (o->flags & ~(__u16)(XSK_QUEUE_HUGEPAGES | XSK_QUEUE_ALLOW_DOWN)) ||
+	    (o->xdp_flags & ~(__u32)XDP_FLAGS_MODES) ||
+	    (o->bind_flags & ~(__u16)(XDP_COPY | XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP))) {
+		xsk__log(XSK_PRINT_WARN, "xsk: options: frame_size %u (2048 or 4096), ring_size "
+			 "%u (a power of two), frames %u (at least 2 * ring_size, at most 1 GiB), "
+			 "headroom %u (at most frame_size - 384), flags %#x, xdp_flags %#x, "
+			 "bind_flags %#x: not all of them are right", o->frame_size, o->ring_size,
+			 o->frames, o->headroom, o->flags, o->xdp_flags, o->bind_flags);
+		return -EINVAL;
+	}
+	if (o->filter) {
+		const struct xsk_filter *f = o->filter;
+		int ports_ok = !f->ip_proto || f->ip_proto == 17 /* UDP */ ||
+			       f->ip_proto == 6 /* TCP */;
+
+		for (i = 0; i < f->nports && i < XSK_FILTER_PORTS; i++)
+			ports_ok &= f->ports[i].lo <= f->ports[i].hi;
+		if (f->nports > XSK_FILTER_PORTS || (f->nports && !ports_ok) ||
+		    f->vlan > 4094) {
+			xsk__log(XSK_PRINT_WARN, "xsk: filter: %u port ranges (at most %u, each lo "
+				 "<= hi, only with UDP or TCP), vlan %u (at most 4094): not right",
+				 f->nports, XSK_FILTER_PORTS, f->vlan);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* What the interface must be for queues [first, first + *count) (*count 0: all of
+ * them, set to how many there are): there, up, those queues, an MTU a frame holds. */
+XSK__PRIVATE int xsk__q_check(const char *ifname, __u32 first, __u32 *count,
+			      const struct xsk_queue_opts *o)
+{
+	__u32 cur = 1, max = 1, room = o->frame_size - XSK__PACKET_HEADROOM - o->headroom;
+	struct ifreq ifr;
+	int ifindex, fd, err;
+
+	err = xsk__check_name(ifname, &ifindex);
+	if (err)
+		return err;
+	if (xsk__queues(ifindex, &cur, &max))
+		cur = 1; /* no ethtool channels: one queue */
+	if (!*count)
+		*count = cur;
+	if (first >= cur || *count > cur - first) {
+		xsk__log(XSK_PRINT_WARN, "xsk: %s has %u queue%s (0 to %u); there is no queue %u: "
+			 "ethtool -l %s shows them, ethtool -L %s combined N sets them", ifname,
+			 cur, cur == 1 ? "" : "s", cur - 1, first + *count - 1, ifname, ifname);
+		return -EINVAL;
+	}
+	fd = socket(AF_LOCAL, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return xsk__fail(-errno, "socket(AF_LOCAL)");
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		err = xsk__fail(-errno, "SIOCGIFFLAGS");
+	} else if (!(ifr.ifr_flags & IFF_UP) && !(o->flags & XSK_QUEUE_ALLOW_DOWN)) {
+		xsk__log(XSK_PRINT_WARN, "xsk: %s is down: ip link set dev %s up (or open it "
+			 "anyway with XSK_QUEUE_ALLOW_DOWN)", ifname, ifname);
+		err = -ENETDOWN;
+	} else if (ioctl(fd, SIOCGIFMTU, &ifr)) {
+		err = xsk__fail(-errno, "SIOCGIFMTU");
+	} else if ((__u32)ifr.ifr_mtu + 22 > room) { /* Ethernet header, two VLAN tags */
+		xsk__log(XSK_PRINT_WARN, "xsk: %s has MTU %d: its packets (up to %d bytes) do "
+			 "not fit a frame, which holds %u (frame_size %u - 256 bytes for the "
+			 "kernel - headroom %u), and the quick path does not chain frames: "
+			 "lower the MTU (ip link set dev %s mtu %u) or raise frame_size", ifname,
+			 ifr.ifr_mtu, ifr.ifr_mtu + 22, room, o->frame_size, o->headroom, ifname,
+			 room - 22);
+		err = -EMSGSIZE;
+	}
+	close(fd);
+	return err;
+}
+
+/* Makes queue handle qs[i] for queue first + i on mem, all of it but the UMEM. */
+XSK__PRIVATE int xsk__q_one(struct xsk_queue **out, struct xsk__qmem *mem, __u32 i,
+			    const char *ifname, __u32 queue, const struct xsk_queue_opts *o)
+{
+	struct xsk_socket_config sc;
+	struct xsk_queue *q;
+	int err, v;
+	__u32 f;
+
+	q = (struct xsk_queue *)calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	q->fd = q->counters_fd = -1;
+	q->area = (char *)mem->area;
+	q->nframes = o->frames;
+	q->frame_size = o->frame_size;
+	q->base = (__u64)i * o->frames * o->frame_size;
+	q->data_off = XSK__PACKET_HEADROOM + o->headroom;
+	q->fill_target = o->ring_size;
+	q->queue_id = queue;
+	q->busy_poll = o->busy_poll_usec > 0;
+	q->fill = i ? &q->own_fill : &mem->fill;
+	q->comp = i ? &q->own_comp : &mem->comp;
+	q->pool = (__u64 *)malloc(o->frames * sizeof(*q->pool));
+	q->held = (unsigned char *)calloc(o->frames, 1);
+	err = -ENOMEM;
+	if (!q->pool || !q->held)
+		goto fail;
+	for (f = 0; f < o->frames; f++)
+		q->pool[q->npool++] = q->base + (__u64)(o->frames - 1 - f) * o->frame_size;
+	memset(&sc, 0, sizeof(sc));
+	sc.rx_size = sc.tx_size = o->ring_size;
+	sc.xdp_flags = o->xdp_flags;
+	sc.bind_flags = o->bind_flags | XDP_USE_NEED_WAKEUP;
+	err = xsk__socket_create(&q->xsk, ifname, queue, mem->umem, &q->rx, &q->tx, q->fill,
+				 q->comp, &sc, o->filter, 1);
+	if (err)
+		goto fail;
+	q->fd = xsk_socket__fd(q->xsk);
+	q->mem = mem;
+	mem->refcount++;
+	if (q->busy_poll) {
+		v = 1;
+		if (setsockopt(q->fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &v, sizeof(v)) ||
+		    setsockopt(q->fd, SOL_SOCKET, SO_BUSY_POLL, &o->busy_poll_usec,
+			       sizeof(o->busy_poll_usec)) ||
+		    setsockopt(q->fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &o->busy_poll_budget,
+			       sizeof(o->busy_poll_budget))) {
+			err = -errno;
+			xsk__log(XSK_PRINT_WARN, "xsk: %s queue %u: busy polling: %s: it needs "
+				 "Linux 5.11 or later, and CAP_NET_ADMIN to set a budget or a time "
+				 "above net.core.busy_read", ifname, queue, strerror(errno));
+			goto fail;
+		}
+	}
+	q->counters_fd = xsk__q_counters(q->xsk->ifindex);
+	xsk__q_refill(q);
+	*out = q;
+	return 0;
+fail:
+	xsk_queue__close(q);
+	return err;
+}
+
+XSK__PRIVATE int xsk__q_open(struct xsk_queue **qs, const char *ifname, __u32 first,
+			     __u32 count, const struct xsk_queue_opts *opts)
+{
+	struct xsk_umem_config uc;
+	struct xsk_queue_opts o;
+	struct xsk__qmem *mem;
+	size_t huge = 2u << 20;
+	__u32 i;
+	int err;
+
+	xsk__diag_msg[0] = '\0';
+	if (!qs || !ifname) {
+		xsk__log(XSK_PRINT_WARN, "xsk: xsk_queue__open: NULL %s",
+			 !qs ? "handle pointer" : "interface name");
+		return -EFAULT;
+	}
+	err = xsk__q_opts(opts, &o);
+	if (!err)
+		err = xsk__q_check(ifname, first, &count, &o);
+	if (err)
+		return err;
+	mem = (struct xsk__qmem *)calloc(1, sizeof(*mem));
+	if (!mem)
+		return -ENOMEM;
+	mem->size = (size_t)count * o.frames * o.frame_size;
+	mem->area = MAP_FAILED;
+#ifdef MAP_HUGETLB
+	if (o.flags & XSK_QUEUE_HUGEPAGES) {
+		mem->size = (mem->size + huge - 1) / huge * huge;
+		mem->area = mmap(NULL, mem->size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+		if (mem->area == MAP_FAILED)
+			xsk__log(XSK_PRINT_INFO, "xsk: no huge pages (%s): the UMEM is in normal "
+				 "pages; /proc/sys/vm/nr_hugepages sets how many there are",
+				 strerror(errno));
+	}
+#endif
+	if (mem->area == MAP_FAILED)
+		mem->area = mmap(NULL, mem->size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem->area == MAP_FAILED) {
+		err = xsk__fail(-errno, "mmap of the UMEM");
+		free(mem);
+		return err;
+	}
+	memset(&uc, 0, sizeof(uc));
+	uc.fill_size = uc.comp_size = o.ring_size;
+	uc.frame_size = o.frame_size;
+	uc.frame_headroom = o.headroom;
+	err = xsk_umem__create(&mem->umem, mem->area, mem->size, &mem->fill, &mem->comp, &uc);
+	if (err) {
+		if (err == -EPERM || err == -ENOMEM || err == -ENOBUFS)
+			xsk__log(XSK_PRINT_WARN, "xsk: registering the UMEM (%zu bytes): %s: the "
+				 "kernel pins it, which needs CAP_IPC_LOCK or RLIMIT_MEMLOCK (ulimit "
+				 "-l) above its size", mem->size, strerror(-err));
+		munmap(mem->area, mem->size);
+		free(mem);
+		return err;
+	}
+	mem->refcount = 1; /* ours until the handles hold it */
+	for (i = 0; i < count && !err; i++)
+		err = xsk__q_one(&qs[i], mem, i, ifname, first + i, &o);
+	if (err)
+		while (i-- > 1)
+			xsk_queue__close(qs[i - 1]);
+	if (!--mem->refcount) {
+		xsk_umem__delete(mem->umem);
+		munmap(mem->area, mem->size);
+		free(mem);
+	}
+	return err ? err : (int)count;
+}
+
+XSKDEF int xsk_queue__open(struct xsk_queue **q, const char *ifname, __u32 queue,
+			   const struct xsk_queue_opts *opts)
+{
+	int err;
+
+	if (q)
+		*q = NULL;
+	err = xsk__q_open(q, ifname, queue, 1, opts);
+	return err < 0 ? xsk__ret(err) : 0;
+}
+
+XSKDEF int xsk_queue__open_all(struct xsk_queue **qs, unsigned max, const char *ifname,
+			       const struct xsk_queue_opts *opts)
+{
+	struct xsk_queue_opts o;
+	__u32 count = 0;
+	int err;
+
+	xsk__diag_msg[0] = '\0';
+	if (!qs || !ifname)
+		return xsk__ret(xsk__q_open(qs, ifname, 0, 1, opts));
+	err = xsk__q_opts(opts, &o);
+	if (!err)
+		err = xsk__q_check(ifname, 0, &count, &o);
+	if (err)
+		return xsk__ret(err);
+	if (count > max)
+		count = max;
+	return xsk__ret(xsk__q_open(qs, ifname, 0, count, opts));
 }
 
 #endif /* XSK_IMPLEMENTATION_DONE */
