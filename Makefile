@@ -105,7 +105,7 @@ FUZZ_WRAP_setup_fuzz := socket close setsockopt getsockopt mmap munmap bind ioct
 	bpf_obj_get_info_by_fd bpf_object__load_skeleton bpf_object__destroy_skeleton \
 	bpf_program__fd bpf_map__fd bpf_link_create bpf_map_update_elem bpf_map_delete_elem
 
-$(OUT)/fuzz/%: test/fuzz/%.c $(HEADERS)
+$(OUT)/fuzz/%: test/fuzz/%.c test/fuzz/input.h $(HEADERS)
 	$(call msg,FUZZCC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(WARN) -I. $< -o $@ \

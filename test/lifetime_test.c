@@ -200,15 +200,32 @@ static void test_foreign_without_map(void)
 	close(prog);
 }
 
+/* Lends r 64 frames, sends one test frame from xb0 and receives it: how many came. */
+static int recv_one(struct rig *r)
+{
+	unsigned char frame[64];
+	uint32_t seq = 0;
+	int pkt, n = -1;
+
+	if (rig_fill(r, 64))
+		return -1;
+	pkt = net_pkt_sock("xb0");
+	if (pkt < 0)
+		return -1;
+	if (!net_pkt_send(pkt, frame, net_frame(frame, sizeof(frame), 0)))
+		n = rig_recv(r, 1, &seq, sizeof(frame), 2000);
+	close(pkt);
+	return n;
+}
+
 /* A foreign program with an xsks_map (attached through netlink, as libxdp or ip do) is
  * used as it is: packets arrive through it, and it stays after the socket goes. */
 static void test_foreign_with_map(void)
 {
-	unsigned char frame[64];
 	struct xsk_prog *skel;
 	struct rig r;
-	uint32_t id, seq = 0;
-	int ifindex, pkt;
+	uint32_t id;
+	int ifindex;
 
 	sandbox_veth(1);
 	ifindex = net_ifindex("xa0");
@@ -222,14 +239,9 @@ static void test_foreign_with_map(void)
 	REQUIRE(rig_open(&r, "xa0", 0, 0, 0) == 0);
 	CHECK_EQ(net_xdp_prog_id(ifindex), id);
 	CHECK_EQ(xsk_socket__xdp_mode(r.xsk), XDP_FLAGS_SKB_MODE);
-	REQUIRE(rig_fill(&r, 64) == 0);
-	pkt = net_pkt_sock("xb0");
-	REQUIRE(pkt >= 0);
-	REQUIRE(net_pkt_send(pkt, frame, net_frame(frame, sizeof(frame), 0)) == 0);
-	CHECK_EQ(rig_recv(&r, 1, &seq, sizeof(frame), 2000), 1);
+	CHECK_EQ(recv_one(&r), 1);
 	rig_close(&r);
 	CHECK_EQ(net_xdp_prog_id(ifindex), id);
-	close(pkt);
 	bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
 	xsk_prog__destroy(skel);
 }
@@ -255,13 +267,11 @@ static void detach_on_watch(enum xsk_print_level level, const char *msg)
  */
 static void test_share_detaching(void)
 {
-	unsigned char frame[64];
 	struct xsk_socket_config s;
 	struct xsk_prog *skel;
 	struct rig_cfg cfg;
 	struct rig r;
-	uint32_t id, seq = 0;
-	int pkt;
+	uint32_t id;
 
 	sandbox_veth(1);
 	detach_ifindex = net_ifindex("xa0");
@@ -280,14 +290,9 @@ static void test_share_detaching(void)
 	CHECK_EQ(detach_ifindex, 0); /* the library watched, and the program went */
 	CHECK(net_xdp_prog_id(net_ifindex("xa0")) != 0);
 	CHECK(net_xdp_prog_id(net_ifindex("xa0")) != id);
-	REQUIRE(rig_fill(&r, 64) == 0);
-	pkt = net_pkt_sock("xb0");
-	REQUIRE(pkt >= 0);
-	REQUIRE(net_pkt_send(pkt, frame, net_frame(frame, sizeof(frame), 0)) == 0);
-	CHECK_EQ(rig_recv(&r, 1, &seq, sizeof(frame), 2000), 1);
+	CHECK_EQ(recv_one(&r), 1);
 	rig_close(&r);
 	CHECK_EQ(net_wait_no_xdp(net_ifindex("xa0"), 2000), 0);
-	close(pkt);
 	xsk_prog__destroy(skel);
 }
 
@@ -295,11 +300,9 @@ static void test_share_detaching(void)
  * the program stays until xsk_release_xdp_prog. */
 static void test_setup_xdp_prog(void)
 {
-	unsigned char frame[64];
 	struct rig_cfg cfg;
 	struct rig r;
-	uint32_t seq = 0;
-	int ifindex, map_fd = -1, pkt;
+	int ifindex, map_fd = -1;
 
 	sandbox_veth(1);
 	ifindex = net_ifindex("xa0");
@@ -312,18 +315,13 @@ static void test_setup_xdp_prog(void)
 	cfg.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
 	REQUIRE(rig_open_cfg(&r, "xa0", 0, &cfg) == 0);
 	CHECK_EQ(xsk_socket__update_xskmap(r.xsk, map_fd), 0);
-	REQUIRE(rig_fill(&r, 64) == 0);
-	pkt = net_pkt_sock("xb0");
-	REQUIRE(pkt >= 0);
-	REQUIRE(net_pkt_send(pkt, frame, net_frame(frame, sizeof(frame), 0)) == 0);
-	CHECK_EQ(rig_recv(&r, 1, &seq, sizeof(frame), 2000), 1);
+	CHECK_EQ(recv_one(&r), 1);
 	rig_close(&r);
 	close(map_fd);
 	CHECK(net_xdp_prog_id(ifindex) != 0); /* held by xsk_setup_xdp_prog */
 	CHECK_EQ(xsk_release_xdp_prog(ifindex), 0);
 	CHECK_EQ(net_wait_no_xdp(ifindex, 2000), 0);
 	CHECK_EQ(xsk_release_xdp_prog(ifindex), -ENOENT);
-	close(pkt);
 }
 
 int main(void)

@@ -29,22 +29,7 @@
 
 #define MAX_SIZE 4096
 
-static const uint8_t *in;
-static size_t in_len;
-
-static __u32 take(unsigned bytes)
-{
-	__u32 v = 0;
-
-	while (bytes--) {
-		v = v << 8 | (in_len ? *in : 0);
-		if (in_len) {
-			in++;
-			in_len--;
-		}
-	}
-	return v;
-}
+#include "input.h"
 
 #define CHECK(cond, ...)                                                               \
 	do {                                                                           \

@@ -66,22 +66,7 @@
 
 /* --- the input ------------------------------------------------------------------- */
 
-static const uint8_t *in;
-static size_t in_len;
-
-static __u32 take(unsigned bytes)
-{
-	__u32 v = 0;
-
-	while (bytes--) {
-		v = v << 8 | (in_len ? *in : 0);
-		if (in_len) {
-			in++;
-			in_len--;
-		}
-	}
-	return v;
-}
+#include "input.h"
 
 /* A value from a list of interesting ones, or (last choice) any 32-bit value. */
 static __u32 pick(const __u32 *v, unsigned n)
