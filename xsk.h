@@ -267,7 +267,9 @@ XSKDEF int xsk_queue__open(struct xsk_queue **q, const char *ifname, __u32 queue
  * frames and rings of its own, for one thread per queue. Returns the number opened. */
 XSKDEF int xsk_queue__open_all(struct xsk_queue **qs, unsigned max, const char *ifname,
 			       const struct xsk_queue_opts *opts);
-/* Closes the socket; the UMEM and the program go with the last handle using them. */
+/* Closes the socket; the UMEM and the program go with the last handle using them.
+ * Handles of one xsk_queue__open_all are closed one after the other, not concurrently
+ * (their data paths may go on meanwhile). */
 XSKDEF void xsk_queue__close(struct xsk_queue *q);
 /* The socket's fd, for poll() or epoll. */
 XSKDEF int xsk_queue__fd(const struct xsk_queue *q);
@@ -2129,6 +2131,10 @@ XSKDEF int xsk_queue__open_all(struct xsk_queue **qs, unsigned max, const char *
 	xsk__diag_msg[0] = '\0';
 	if (!qs || !ifname)
 		return xsk__ret(xsk__q_open(qs, ifname, 0, 1, opts));
+	if (!max) {
+		xsk__log(XSK_PRINT_WARN, "xsk: xsk_queue__open_all: room for no handle (max 0)");
+		return xsk__ret(-EINVAL);
+	}
 	err = xsk__q_opts(opts, &o);
 	if (!err)
 		err = xsk__q_check(ifname, 0, &count, &o);

@@ -7,6 +7,7 @@
  * options, and every queue of a 4-queue veth opened on one UMEM.
  */
 #include "rig.h"
+#include <pthread.h>
 
 #define LEN 100 /* test frame length */
 
@@ -358,6 +359,7 @@ static void test_open_all(void)
 	uint32_t seq;
 
 	sandbox_veth(4);
+	CHECK_EQ(xsk_queue__open_all(qs, 0, "xa0", &o), -EINVAL);
 	n = xsk_queue__open_all(qs, 8, "xa0", &o);
 	REQUIRE(n == 4);
 	REQUIRE(xsk_queue__open_all(peer, 4, "xb0", &o) == 4);
@@ -557,6 +559,86 @@ static void test_busy_poll(void)
 	xsk_queue__close(q);
 }
 
+struct rx_thread {
+	pthread_t t;
+	struct xsk_queue *q;
+	uint32_t first, n, got; /* frames numbered first.. expected, in order */
+	int bad;
+};
+
+static void *rx_run(void *arg)
+{
+	struct rx_thread *r = (struct rx_thread *)arg;
+	long long end = rig_now_ms() + 10000;
+	struct xsk_pkt pkts[64];
+
+	uint32_t got = 0;
+
+	while (got < r->n && !r->bad && rig_now_ms() < end) {
+		int k = xsk_queue__recv(r->q, pkts, 64, 10), i;
+		uint32_t s;
+
+		for (i = 0; i < k; i++)
+			if (net_frame_check(pkts[i].data, pkts[i].len, &s) || s != r->first + got++)
+				r->bad = 1;
+		if (k < 0 || (k > 0 && xsk_queue__release(r->q, pkts, (unsigned)k)))
+			r->bad = 1;
+		__atomic_store_n(&r->got, got, __ATOMIC_RELEASE); /* the sender paces itself by it */
+	}
+	return NULL;
+}
+
+/* One thread per queue, as open_all is meant for: two receivers run at once on the
+ * handles of one UMEM while the peer sends 20,000 frames to each queue. */
+static void test_threads(void)
+{
+	XSK_QUEUE_OPTS(o, .xdp_flags = XDP_FLAGS_DRV_MODE, .frames = 1024, .ring_size = 256);
+	struct xsk_queue *qs[2], *peer[2];
+	struct rx_thread th[2];
+	struct xsk_pkt pkts[32];
+	uint32_t sent[2] = { 0, 0 };
+	long long end;
+	int i, k;
+
+	sandbox_veth(2);
+	REQUIRE(xsk_queue__open_all(qs, 2, "xa0", &o) == 2);
+	REQUIRE(xsk_queue__open_all(peer, 2, "xb0", &o) == 2);
+	for (i = 0; i < 2; i++) {
+		memset(&th[i], 0, sizeof(th[i]));
+		th[i].q = qs[i];
+		th[i].first = (uint32_t)i << 20;
+		th[i].n = 20000;
+		REQUIRE(pthread_create(&th[i].t, NULL, rx_run, &th[i]) == 0);
+	}
+	/* Never more than 128 ahead of the receiver: veth drops what its ring can't take. */
+	for (end = rig_now_ms() + 10000; (sent[0] < 20000 || sent[1] < 20000) &&
+	     rig_now_ms() < end;) {
+		for (i = 0; i < 2; i++) {
+			unsigned n;
+
+			if (sent[i] >= 20000 || sent[i] - __atomic_load_n(&th[i].got, __ATOMIC_ACQUIRE) > 128)
+				continue;
+			n = xsk_queue__alloc(peer[i], pkts, 32);
+			for (k = 0; k < (int)n; k++)
+				pkts[k].len = (__u32)net_frame(pkts[k].data, LEN,
+							       th[i].first + sent[i] + (uint32_t)k);
+			k = xsk_queue__send(peer[i], pkts, n);
+			sent[i] += k > 0 ? (uint32_t)k : 0;
+		}
+		xsk_queue__complete(peer[0]);
+		xsk_queue__complete(peer[1]);
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i].t, NULL);
+		CHECK_EQ(th[i].bad, 0);
+		CHECK_EQ(th[i].got, 20000);
+		CHECK_EQ(ledger_settled(qs[i], 0), 0);
+		CHECK_EQ(ledger_settled(peer[i], 0), 0);
+		xsk_queue__close(qs[i]);
+		xsk_queue__close(peer[i]);
+	}
+}
+
 int main(void)
 {
 	t_need_root();
@@ -567,6 +649,7 @@ int main(void)
 	T_RUN(test_bad_frames);
 	T_RUN(test_opts);
 	T_RUN(test_open_all);
+	T_RUN(test_threads);
 	T_RUN(test_hugepages);
 	T_RUN(test_counters);
 	T_RUN(test_busy_poll);
