@@ -499,8 +499,8 @@ XSK__PRIVATE int xsk__ret(int err)
 XSK__PRIVATE int xsk__fail(int err, const char *what)
 {
 	if (err == -EAFNOSUPPORT)
-		xsk__log(XSK_PRINT_WARN, "xsk: %s: %s: this kernel has no AF_XDP sockets: they "
-			 "need Linux 4.18 or later built with CONFIG_XDP_SOCKETS", what,
+		xsk__log(XSK_PRINT_WARN, "xsk: %s: %s: this kernel has no AF_XDP sockets: xsk.h "
+			 "needs Linux 5.10 or later built with CONFIG_XDP_SOCKETS", what,
 			 strerror(-err));
 	else if (err == -EPERM || err == -EACCES)
 		xsk__log(XSK_PRINT_WARN, "xsk: %s: %s: an AF_XDP socket needs CAP_NET_RAW; "
@@ -1023,9 +1023,12 @@ XSK__PRIVATE int xsk__prog_get(int ifindex, __u32 xdp_flags, long long queue,
 			return xsk__fail(err, "querying the interface's XDP program");
 		if (prog_id) {
 			if (want && (__u32)mode != want) {
-				xsk__log(XSK_PRINT_WARN, "xsk: %s already has an XDP program in %s "
-					 "mode; %s mode was asked for", name, xsk__mode_name(mode),
-					 xsk__mode_name((int)want));
+				xsk__log(XSK_PRINT_WARN, "xsk: %s already has XDP program %u in %s "
+					 "mode; %s mode was asked for: ask for %s or no mode flag to "
+					 "share it, or detach it (ip link set dev %s xdp off, or end the "
+					 "process holding its link)", name, prog_id, xsk__mode_name(mode),
+					 xsk__mode_name((int)want), mode == XDP_FLAGS_SKB_MODE ?
+					 "XDP_FLAGS_SKB_MODE" : "XDP_FLAGS_DRV_MODE", name);
 				return -EEXIST;
 			}
 			*map_fd = xsk__find_xsks_map(prog_id);
@@ -1221,13 +1224,15 @@ XSK__PRIVATE int xsk__bind(int fd, const struct sockaddr_xdp *sxdp)
 XSK__PRIVATE int xsk__check_name(const char *ifname, int *ifindex)
 {
 	if (!*ifname || strlen(ifname) >= IFNAMSIZ) {
-		xsk__log(XSK_PRINT_WARN, "xsk: interface name \"%.32s%s\" is %s", ifname,
-			 strlen(ifname) > 32 ? "..." : "", *ifname ? "too long" : "empty");
+		xsk__log(XSK_PRINT_WARN, "xsk: interface name \"%.32s%s\" is %s (names have 1 "
+			 "to %d characters)", ifname, strlen(ifname) > 32 ? "..." : "",
+			 *ifname ? "too long" : "empty", IFNAMSIZ - 1);
 		return *ifname ? -ENAMETOOLONG : -EINVAL;
 	}
 	*ifindex = (int)if_nametoindex(ifname);
 	if (!*ifindex) {
-		xsk__log(XSK_PRINT_WARN, "xsk: no interface named %s", ifname);
+		xsk__log(XSK_PRINT_WARN, "xsk: no interface named %s (ip link shows those there "
+			 "are)", ifname);
 		return -ENODEV;
 	}
 	return 0;
@@ -1866,11 +1871,34 @@ XSKDEF void xsk_queue__close(struct xsk_queue *q)
 	free(q);
 }
 
+/* 0 if the filter is one the program can apply, else -EINVAL saying why. */
+XSK__PRIVATE int xsk__filter_check(const struct xsk_filter *f)
+{
+	unsigned i;
+
+	for (i = 0; i < f->nports && i < XSK_FILTER_PORTS; i++)
+		if (f->ports[i].lo > f->ports[i].hi) {
+			xsk__log(XSK_PRINT_WARN, "xsk: filter: port range %u is %u-%u: lo > hi", i,
+				 f->ports[i].lo, f->ports[i].hi);
+			return -EINVAL;
+		}
+	if (f->nports > XSK_FILTER_PORTS)
+		xsk__log(XSK_PRINT_WARN, "xsk: filter: %u port ranges: at most %u", f->nports,
+			 XSK_FILTER_PORTS);
+	else if (f->nports && f->ip_proto && f->ip_proto != 17 && f->ip_proto != 6)
+		xsk__log(XSK_PRINT_WARN, "xsk: filter: port ranges with ip_proto %u: ports only "
+			 "with UDP or TCP (17, 6), or ip_proto 0", f->ip_proto);
+	else if (f->vlan > 4094)
+		xsk__log(XSK_PRINT_WARN, "xsk: filter: vlan %u: at most 4094", f->vlan);
+	else
+		return 0;
+	return -EINVAL;
+}
+
 /* The caller's options with the defaults filled in, checked; 0 or -EINVAL. */
 XSK__PRIVATE int xsk__q_opts(const struct xsk_queue_opts *in, struct xsk_queue_opts *o)
 {
 	const unsigned char *extra;
-	unsigned i;
 
 	memset(o, 0, sizeof(*o));
 	if (in) {
@@ -1894,35 +1922,26 @@ XSK__PRIVATE int xsk__q_opts(const struct xsk_queue_opts *in, struct xsk_queue_o
 	o->frame_size = o->frame_size ? o->frame_size : XSK_UMEM__DEFAULT_FRAME_SIZE;
 	o->ring_size = o->ring_size ? o->ring_size : 2048;
 	o->busy_poll_budget = o->busy_poll_budget ? o->busy_poll_budget : 64;
-	if ((o->frame_size != 2048 && o->frame_size != 4096) || !xsk__pow2(o->ring_size) ||
-	    o->frames < 2 * o->ring_size || o->frames > (1u << 30) / o->frame_size ||
-	    o->headroom > o->frame_size - XSK__PACKET_HEADROOM - 128 ||
-	    (o->flags & ~(__u16)(XSK_QUEUE_HUGEPAGES | XSK_QUEUE_ALLOW_DOWN)) ||
-	    (o->xdp_flags & ~(__u32)XDP_FLAGS_MODES) ||
-	    (o->bind_flags & ~(__u16)(XDP_COPY | XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP))) {
-		xsk__log(XSK_PRINT_WARN, "xsk: options: frame_size %u (2048 or 4096), ring_size "
-			 "%u (a power of two), frames %u (at least 2 * ring_size, at most 1 GiB), "
-			 "headroom %u (at most frame_size - 384), flags %#x, xdp_flags %#x, "
-			 "bind_flags %#x: not all of them are right", o->frame_size, o->ring_size,
-			 o->frames, o->headroom, o->flags, o->xdp_flags, o->bind_flags);
-		return -EINVAL;
-	}
-	if (o->filter) {
-		const struct xsk_filter *f = o->filter;
-		int ports_ok = !f->ip_proto || f->ip_proto == 17 /* UDP */ ||
-			       f->ip_proto == 6 /* TCP */;
-
-		for (i = 0; i < f->nports && i < XSK_FILTER_PORTS; i++)
-			ports_ok &= f->ports[i].lo <= f->ports[i].hi;
-		if (f->nports > XSK_FILTER_PORTS || (f->nports && !ports_ok) ||
-		    f->vlan > 4094) {
-			xsk__log(XSK_PRINT_WARN, "xsk: filter: %u port ranges (at most %u, each lo "
-				 "<= hi, only with UDP or TCP), vlan %u (at most 4094): not right",
-				 f->nports, XSK_FILTER_PORTS, f->vlan);
-			return -EINVAL;
-		}
-	}
-	return 0;
+	if (o->frame_size != 2048 && o->frame_size != 4096)
+		xsk__log(XSK_PRINT_WARN, "xsk: options: frame_size %u: 2048 or 4096",
+			 o->frame_size);
+	else if (!xsk__pow2(o->ring_size))
+		xsk__log(XSK_PRINT_WARN, "xsk: options: ring_size %u: a power of two",
+			 o->ring_size);
+	else if (o->frames < 2 * o->ring_size || o->frames > (1u << 30) / o->frame_size)
+		xsk__log(XSK_PRINT_WARN, "xsk: options: frames %u: at least 2 * ring_size (%u), "
+			 "at most 1 GiB of frames", o->frames, 2 * o->ring_size);
+	else if (o->headroom > o->frame_size - XSK__PACKET_HEADROOM - 128)
+		xsk__log(XSK_PRINT_WARN, "xsk: options: headroom %u: at most frame_size - 384 "
+			 "(%u)", o->headroom, o->frame_size - XSK__PACKET_HEADROOM - 128);
+	else if ((o->flags & ~(__u16)(XSK_QUEUE_HUGEPAGES | XSK_QUEUE_ALLOW_DOWN)) ||
+		 (o->xdp_flags & ~(__u32)XDP_FLAGS_MODES) ||
+		 (o->bind_flags & ~(__u16)(XDP_COPY | XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP)))
+		xsk__log(XSK_PRINT_WARN, "xsk: options: unknown flags: flags %#x, xdp_flags %#x, "
+			 "bind_flags %#x", o->flags, o->xdp_flags, o->bind_flags);
+	else
+		return o->filter ? xsk__filter_check(o->filter) : 0;
+	return -EINVAL;
 }
 
 /* What the interface must be for queues [first, first + *count) (*count 0: all of
@@ -1964,9 +1983,10 @@ XSK__PRIVATE int xsk__q_check(const char *ifname, __u32 first, __u32 *count,
 		xsk__log(XSK_PRINT_WARN, "xsk: %s has MTU %d: its packets (up to %d bytes) do "
 			 "not fit a frame, which holds %u (frame_size %u - 256 bytes for the "
 			 "kernel - headroom %u), and the quick path does not chain frames: "
-			 "lower the MTU (ip link set dev %s mtu %u) or raise frame_size", ifname,
+			 "lower the MTU (ip link set dev %s mtu %u)%s", ifname,
 			 ifr.ifr_mtu, ifr.ifr_mtu + 22, room, o->frame_size, o->headroom, ifname,
-			 room - 22);
+			 room - 22, o->frame_size < 4096 ? " or raise frame_size to 4096" :
+			 ", or use xsk_socket__create with XDP_USE_SG for larger packets");
 		err = -EMSGSIZE;
 	}
 	close(fd);
@@ -2088,7 +2108,7 @@ XSK__PRIVATE int xsk__q_open(struct xsk_queue **qs, const char *ifname, __u32 fi
 	uc.frame_headroom = o.headroom;
 	err = xsk_umem__create(&mem->umem, mem->area, mem->size, &mem->fill, &mem->comp, &uc);
 	if (err) {
-		if (err == -EPERM || err == -ENOMEM || err == -ENOBUFS)
+		if (err == -ENOMEM || err == -ENOBUFS)
 			xsk__log(XSK_PRINT_WARN, "xsk: registering the UMEM (%zu bytes): %s: the "
 				 "kernel pins it, which needs CAP_IPC_LOCK or RLIMIT_MEMLOCK (ulimit "
 				 "-l) above its size", mem->size, strerror(-err));
@@ -2100,8 +2120,10 @@ XSK__PRIVATE int xsk__q_open(struct xsk_queue **qs, const char *ifname, __u32 fi
 	for (i = 0; i < count && !err; i++)
 		err = xsk__q_one(&qs[i], mem, i, ifname, first + i, &o);
 	if (err)
-		while (i-- > 1)
+		while (i-- > 1) {
 			xsk_queue__close(qs[i - 1]);
+			qs[i - 1] = NULL; /* not left pointing to a closed handle */
+		}
 	if (!--mem->refcount) {
 		xsk_umem__delete(mem->umem);
 		munmap(mem->area, mem->size);
@@ -2129,6 +2151,8 @@ XSKDEF int xsk_queue__open_all(struct xsk_queue **qs, unsigned max, const char *
 	int err;
 
 	xsk__diag_msg[0] = '\0';
+	if (qs)
+		memset(qs, 0, max * sizeof(*qs)); /* on failure no entry points to a closed handle */
 	if (!qs || !ifname)
 		return xsk__ret(xsk__q_open(qs, ifname, 0, 1, opts));
 	if (!max) {

@@ -40,6 +40,7 @@
 #include "t.h"
 
 #include <dirent.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -49,10 +50,13 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 
+#include <linux/capability.h>
 #include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -592,6 +596,49 @@ NET__UNUSED static ssize_t net_pkt_recv_ours(int fd, void *buf, size_t len,
 					     int timeout_ms)
 {
 	return net__pkt_recv(fd, buf, len, timeout_ms, 1);
+}
+
+/* ---- privileges ----------------------------------------------------------------- */
+
+#define NET_NOBODY 65534
+
+/*
+ * Becomes the user nobody with exactly the capabilities in caps (a bit set of CAP_*),
+ * as a service with User= and AmbientCapabilities= runs: not uid 0 with capabilities
+ * dropped, so nothing can depend on uid 0 owning a file. Checks what the kernel says it
+ * has now, or the test proves nothing. 0, or -1 (printing why if it is the check).
+ */
+NET__UNUSED static int net_become_nobody(unsigned long long caps)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	unsigned long long eff = ~0ULL;
+	char line[256];
+	FILE *f;
+
+	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL) ||
+	    setresgid(NET_NOBODY, NET_NOBODY, NET_NOBODY) ||
+	    setresuid(NET_NOBODY, NET_NOBODY, NET_NOBODY))
+		return -1;
+	memset(d, 0, sizeof(d));
+	d[0].effective = d[0].permitted = (__u32)caps;
+	d[1].effective = d[1].permitted = (__u32)(caps >> 32);
+	if (syscall(SYS_capset, &h, d))
+		return -1;
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	if (eff != caps || geteuid() != NET_NOBODY) {
+		printf("net_become_nobody: CapEff %llx, want %llx; euid %u\n", eff, caps,
+		       geteuid());
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- XDP ------------------------------------------------------------------------ */

@@ -21,9 +21,7 @@
  * close-on-exec first: they are not the library's).
  */
 #include "rig.h"
-#include <grp.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -32,7 +30,6 @@
 #define CAP_BPF 39
 #endif
 
-#define NOBODY 65534
 #define FRAME_LEN 100
 
 static const __u64 least = 1ULL << CAP_NET_ADMIN | 1ULL << CAP_NET_RAW | 1ULL << CAP_BPF |
@@ -42,31 +39,7 @@ static char self[PATH_MAX]; /* this executable: the fd lister for the exec test 
 /* Becomes nobody with exactly the capabilities in `least`; 0 or -1. */
 static int drop_privileges(void)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-	unsigned long long eff = 0;
-	char line[256];
-	FILE *f;
-
-	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL) ||
-	    setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
-		return -1;
-	memset(d, 0, sizeof(d));
-	d[0].effective = d[0].permitted = (__u32)least;
-	d[1].effective = d[1].permitted = (__u32)(least >> 32);
-	if (syscall(SYS_capset, &h, d))
-		return -1;
-	/* What the kernel says we have now: exactly those. */
-	f = fopen("/proc/self/status", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	if (!CHECK_EQ(eff, least) || !CHECK_EQ(geteuid(), NOBODY))
-		return -1;
-	return 0;
+	return CHECK_EQ(net_become_nobody(least), 0) ? 0 : -1;
 }
 
 /* Sends n test frames from xb0's queue 0 (to r's queue), numbered from *sent on, and
