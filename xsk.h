@@ -855,8 +855,8 @@ XSK__PRIVATE void xsk__rodata(xsk__rodata_t *r, const struct xsk_filter *f)
 	unsigned i;
 
 	memset(r, 0, sizeof(*r));
-	if (!f)
-		return;
+	if (!f || (!f->ethertype && !f->vlan && !f->ip_proto && !f->nports))
+		return; /* matches everything: the same program as no filter */
 	r->xsk_filter.enabled = 1;
 	r->xsk_filter.ip_proto = f->ip_proto;
 	r->xsk_filter.nports = f->nports;

@@ -639,6 +639,26 @@ static void test_threads(void)
 	}
 }
 
+/* A filter with every field zero matches everything: it is the program without a
+ * filter, so a handle with it and one without share it. */
+static void test_zero_filter(void)
+{
+	struct xsk_filter none;
+	XSK_QUEUE_OPTS(o, .filter = &none, .frames = 1024, .ring_size = 256);
+	XSK_QUEUE_OPTS(plain, .frames = 1024, .ring_size = 256);
+	struct xsk_queue *a, *b;
+	uint32_t id;
+
+	memset(&none, 0, sizeof(none));
+	sandbox_veth(2);
+	REQUIRE(xsk_queue__open(&a, "xa0", 0, &o) == 0);
+	id = net_xdp_prog_id(net_ifindex("xa0"));
+	CHECK_EQ(xsk_queue__open(&b, "xa0", 1, &plain), 0);
+	CHECK_EQ(net_xdp_prog_id(net_ifindex("xa0")), id);
+	xsk_queue__close(b);
+	xsk_queue__close(a);
+}
+
 int main(void)
 {
 	t_need_root();
@@ -653,5 +673,6 @@ int main(void)
 	T_RUN(test_hugepages);
 	T_RUN(test_counters);
 	T_RUN(test_busy_poll);
+	T_RUN(test_zero_filter);
 	return t_done();
 }
