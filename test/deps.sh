@@ -5,7 +5,7 @@
 # otherwise says exactly what is missing. libclang-rt-dev is libFuzzer and the sanitizer
 # runtimes of the default clang (libclang-rt-14-dev on Debian 12).
 pkgs="make gcc g++ clang libclang-rt-dev pkg-config libbpf-dev libelf-dev zlib1g-dev iproute2
-	libxdp-dev $*"
+	libxdp-dev tcpdump $*"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
