@@ -6,6 +6,7 @@
  * what the programs print and how they exit is checked.
  */
 #include "net.h"
+#include <sched.h>
 #include <limits.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -491,6 +492,91 @@ static void test_xskdump(void)
 	close(pkt);
 }
 
+/*
+ * The peer of test_udpecho, a forked child in a network namespace of its own (so its
+ * datagrams to 10.9.0.1 cross the veth instead of taking the local route). Once the
+ * parent has moved xb0 in and says go (a byte on `go`), it sends n datagrams with a
+ * normal UDP socket and checks each echo. Its exit status: how many went wrong.
+ */
+static int echo_peer(int ready, int go, int n)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 2 };
+	char c, buf[64], back[64];
+	int fd, i, bad = 0;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (unshare(CLONE_NEWNET) || write(ready, "u", 1) != 1 || read(go, &c, 1) != 1)
+		return 100;
+	if (net__set_up("lo") || net__no_ipv6("xb0") ||
+	    net__ip("addr", "add", "10.9.0.2/24", "dev", "xb0", NULL) || net__set_up("xb0"))
+		return 101;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		return 102;
+	to.sin_addr.s_addr = htonl(0x0a090001); /* 10.9.0.1 */
+	to.sin_port = htons(7777);
+	for (i = 0; i < n; i++) {
+		int len = snprintf(buf, sizeof(buf), "datagram %d", i);
+
+		memset(back, 0, sizeof(back));
+		if (sendto(fd, buf, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)) != len ||
+		    recv(fd, back, sizeof(back), 0) != len || memcmp(buf, back, (size_t)len))
+			bad++;
+	}
+	return bad > 99 ? 99 : bad;
+}
+
+/* udpecho answers a normal UDP socket on the other end of the veth: 50 datagrams, each
+ * echoed once; ARP on the way goes through the kernel as usual. */
+static void test_udpecho(void)
+{
+	int ready[2], go[2], st = -1, pid_ok;
+	char line[256], pidbuf[16], c;
+	unsigned long long echoed = 0;
+	struct child c1;
+	const char *t;
+	pid_t peer;
+
+	sandbox_veth();
+	REQUIRE(net__ip("addr", "add", "10.9.0.1/24", "dev", "xa0", NULL) == 0);
+	REQUIRE(pipe2(ready, O_CLOEXEC) == 0 && pipe2(go, O_CLOEXEC) == 0);
+	fflush(stdout);
+	peer = fork();
+	if (peer == 0)
+		_exit(echo_peer(ready[1], go[0], 50));
+	REQUIRE(peer > 0);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)peer);
+	pid_ok = CHECK(read(ready[0], &c, 1) == 1) &&
+		 CHECK_EQ(net__ip("link", "set", "xb0", "netns", pidbuf, NULL), 0);
+	if (CHECK_EQ(child_start(&c1, "udpecho", "xa0", "7777", NULL), 0) &&
+	    CHECK(child_line(&c1, line, sizeof(line), 5000) == 0) && pid_ok) {
+		CHECK(strcmp(line, "echoing UDP port 7777 on xa0 queue 0") == 0);
+		CHECK(write(go[1], "g", 1) == 1);
+		CHECK_EQ(waitpid(peer, &st, 0), peer);
+		peer = -1;
+		CHECK(WIFEXITED(st));
+		CHECK_EQ(WEXITSTATUS(st), 0); /* every datagram came back as sent */
+		CHECK_EQ(kill(c1.pid, SIGINT), 0);
+		CHECK_EQ(child_wait(&c1, 5000), 0);
+		t = total_line(&c1);
+		if (CHECK(t != NULL) &&
+		    CHECK_EQ(sscanf(t, "total: %llu datagrams echoed", &echoed), 1))
+			CHECK_EQ(echoed, 50);
+	}
+	if (peer > 0) {
+		kill(peer, SIGKILL);
+		waitpid(peer, NULL, 0);
+	}
+	child_stop(&c1);
+	if (t__test_failed)
+		child_dump(&c1, "udpecho");
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+}
+
 int main(void)
 {
 	t_need_root();
@@ -500,6 +586,7 @@ int main(void)
 	T_RUN(test_l2fwd);
 	T_RUN(test_rxcount_filter);
 	T_RUN(test_xskdump);
+	T_RUN(test_udpecho);
 	T_RUN(test_no_interface);
 	return t_done();
 }
