@@ -68,22 +68,6 @@ static void cleanup(void)
 	close_q(1);
 }
 
-/* Runs fn in native and in generic mode (rig_mode says which), cleaning up after each. */
-#define RUN_XDP_MODES(fn) run_xdp_modes(#fn, fn)
-static void run_xdp_modes(const char *name, void (*fn)(void))
-{
-	char buf[128];
-	int i;
-
-	for (i = 0; i < 4; i += 2) {
-		rig_mode = &rig_modes[i];
-		snprintf(buf, sizeof(buf), "%s [%s]", name, rig_mode->name);
-		t__run(buf, fn);
-		cleanup();
-	}
-	rig_mode = &rig_modes[0];
-}
-
 static void sandbox_veth(unsigned queues)
 {
 	net_sandbox();
@@ -1115,11 +1099,11 @@ static void test_shared(void)
 int main(void)
 {
 	t_need_root();
-	RUN_XDP_MODES(test_ssh);
-	RUN_XDP_MODES(test_ethertype);
-	RUN_XDP_MODES(test_vlan);
-	RUN_XDP_MODES(test_ports);
-	RUN_XDP_MODES(test_ipv6);
-	RUN_XDP_MODES(test_shared);
+	RIG_RUN_XDP_MODES(test_ssh, cleanup);
+	RIG_RUN_XDP_MODES(test_ethertype, cleanup);
+	RIG_RUN_XDP_MODES(test_vlan, cleanup);
+	RIG_RUN_XDP_MODES(test_ports, cleanup);
+	RIG_RUN_XDP_MODES(test_ipv6, cleanup);
+	RIG_RUN_XDP_MODES(test_shared, cleanup);
 	return t_done();
 }

@@ -27,21 +27,6 @@ static int ip_link_up(const char *dev)
 	return net__ip("link", "set", "dev", dev, "up", NULL);
 }
 
-/* Runs fn in native and in generic mode (the handle always uses need_wakeup). */
-#define RUN_XDP_MODES(fn) run_xdp_modes(#fn, fn)
-static void run_xdp_modes(const char *name, void (*fn)(void))
-{
-	char buf[128];
-	int i;
-
-	for (i = 0; i < 4; i += 2) {
-		rig_mode = &rig_modes[i];
-		snprintf(buf, sizeof(buf), "%s [%s]", name, rig_mode->name);
-		t__run(buf, fn);
-	}
-	rig_mode = &rig_modes[0];
-}
-
 /* The handle's options in the mode of the test running. */
 static struct xsk_queue_opts mode_opts(void)
 {
@@ -662,10 +647,10 @@ static void test_zero_filter(void)
 int main(void)
 {
 	t_need_root();
-	RUN_XDP_MODES(test_recv);
-	RUN_XDP_MODES(test_forward);
-	RUN_XDP_MODES(test_alloc_send);
-	RUN_XDP_MODES(test_tx_ring_full);
+	RIG_RUN_XDP_MODES(test_recv, NULL);
+	RIG_RUN_XDP_MODES(test_forward, NULL);
+	RIG_RUN_XDP_MODES(test_alloc_send, NULL);
+	RIG_RUN_XDP_MODES(test_tx_ring_full, NULL);
 	T_RUN(test_bad_frames);
 	T_RUN(test_opts);
 	T_RUN(test_open_all);

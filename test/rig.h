@@ -76,17 +76,23 @@ NET__UNUSED static long rig_soak(long n, long soak_n)
 	return s && *s && strcmp(s, "0") ? soak_n : n;
 }
 
-#define RIG_RUN_MODES(fn) rig__run_modes(#fn, fn)
+/* Runs fn in every mode; RIG_RUN_XDP_MODES in native and generic only (for the quick
+ * path, which always uses need_wakeup), calling `after` (if not NULL) after each. */
+#define RIG_RUN_MODES(fn) rig__run_modes(#fn, fn, 1, NULL)
+#define RIG_RUN_XDP_MODES(fn, after) rig__run_modes(#fn, fn, 2, after)
 
-NET__UNUSED static void rig__run_modes(const char *name, void (*fn)(void))
+NET__UNUSED static void rig__run_modes(const char *name, void (*fn)(void), size_t step,
+				       void (*after)(void))
 {
 	char buf[128];
 	size_t i;
 
-	for (i = 0; i < sizeof(rig_modes) / sizeof(rig_modes[0]); i++) {
+	for (i = 0; i < sizeof(rig_modes) / sizeof(rig_modes[0]); i += step) {
 		rig_mode = &rig_modes[i];
 		snprintf(buf, sizeof(buf), "%s [%s]", name, rig_mode->name);
 		t__run(buf, fn);
+		if (after)
+			after();
 	}
 	rig_mode = &rig_modes[0];
 }
