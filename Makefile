@@ -166,7 +166,7 @@ soak: export TEST_TIMEOUT := 3600
 soak: test
 
 demo: deps $(OUT)/demo
-	$(Q)$(OUT)/demo
+	$(Q)$(OUT)/demo $(if $(filter 1,$(RATE)),--rate)
 
 VERSION = $(shell sed -n 's/^\#define XSK_VERSION_STRING "\(.*\)"/\1/p' xsk.h)
 

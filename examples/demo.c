@@ -9,6 +9,11 @@
  * exits, however it exits (Ctrl-C included). Nothing outside the namespace is touched.
  *
  *     demo [PACKETS]     (default 1000000)
+ *     demo --rate [SECONDS]   (default 10)
+ *
+ * With --rate it shows the speed instead: a generator on xsk1 (BPF_PROG_RUN with live
+ * frames, the kernel's own packet blaster, on another CPU) sends 64-byte frames as fast
+ * as it can, and the demo receives and counts them, printing the rate each second.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -23,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,9 +112,89 @@ static long long check_frame(const unsigned char *p, __u32 len)
 	return memcmp(p, want, PKT_LEN) ? -1 : (long long)seq;
 }
 
+/*
+ * The traffic generator of --rate, in a child process: BPF_PROG_RUN with live frames
+ * runs a two-instruction XDP program (return XDP_TX) on copies of one frame as if they
+ * had arrived on xsk1, so each copy leaves xsk1 for xsk0. Runs until killed.
+ */
+static pid_t start_generator(void)
+{
+	const struct bpf_insn prog[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_TX },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	unsigned char frame[PKT_LEN];
+	struct xdp_md ctx;
+	int fd;
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	make_frame(frame, 0);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.data_end = PKT_LEN; /* the kernel wants the packet's end said again here */
+	ctx.ingress_ifindex = if_nametoindex("xsk1");
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "demo_gen", "GPL", prog, 2, NULL);
+	for (;;) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = PKT_LEN,
+			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1 << 20,
+			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
+
+		if (fd < 0 || bpf_prog_test_run_opts(fd, &o)) {
+			perror("demo: generator (BPF_PROG_RUN live frames, Linux 5.18+)");
+			_exit(1);
+		}
+	}
+}
+
+/* --rate: receive what the generator sends for `seconds`, the rate each second. */
+static int show_rate(struct xsk_socket *xsk, struct xsk_ring_cons *rx,
+		     struct xsk_ring_prod *fill, unsigned long seconds)
+{
+	unsigned long long total = 0, last_total = 0;
+	double start = now(), last = start, t;
+	pid_t gen = start_generator();
+	int st;
+
+	printf("receiving what a generator on xsk1 sends, for %lu s\n", seconds);
+	while (!stop && (t = now()) - start < (double)seconds) {
+		__u32 idx = 0, fidx = 0, n = xsk_ring_cons__peek(rx, BATCH, &idx), i;
+
+		if (!n) {
+			xsk_socket__wakeup_rx(xsk);
+			continue;
+		}
+		/* Every frame goes back at once: the fill ring always has room for them. */
+		xsk_ring_prod__reserve(fill, n, &fidx);
+		for (i = 0; i < n; i++) {
+			__u64 a = xsk_ring_cons__rx_desc(rx, idx + i)->addr;
+
+			*xsk_ring_prod__fill_addr(fill, fidx + i) = a - a % FRAME_SIZE;
+		}
+		xsk_ring_prod__submit(fill, n);
+		xsk_ring_cons__release(rx, n);
+		total += n;
+		if (t - last >= 1.0) {
+			printf("  %.2f Mpps\n", (double)(total - last_total) / (t - last) / 1e6);
+			last_total = total;
+			last = t;
+		}
+	}
+	kill(gen, SIGKILL);
+	if (waitpid(gen, &st, 0) != gen || !WIFSIGNALED(st)) {
+		fprintf(stderr, "demo: the generator failed\n");
+		return 1;
+	}
+	printf("%llu frames in %.1f s: %.2f Mpps on one queue, copy mode\n", total,
+	       now() - start, (double)total / (now() - start) / 1e6);
+	return total ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long packets = 1000000;
+	unsigned long rate = 0;
 	unsigned long long sent = 0, received = 0, bad = 0, other = 0;
 	struct xsk_ring_prod fill, tx;
 	struct xsk_ring_cons comp, rx;
@@ -122,12 +208,16 @@ int main(int argc, char **argv)
 	int pkt, err, mode, zc;
 	__u32 idx = 0, i;
 
+	if (argc > 1 && !strcmp(argv[1], "--rate")) {
+		rate = argc > 2 ? parse_num("demo", "seconds", argv[2], 3600) : 10;
+		argc = argc > 2 ? argc - 1 : argc;
+	} else if (argc == 2) {
+		packets = parse_num("demo", "number of packets", argv[1], 1000000000);
+	}
 	if (argc > 2) {
-		fprintf(stderr, "usage: demo [PACKETS]\n");
+		fprintf(stderr, "usage: demo [PACKETS] | demo --rate [SECONDS]\n");
 		return 1;
 	}
-	if (argc == 2)
-		packets = parse_num("demo", "number of packets", argv[1], 1000000000);
 	if (geteuid() != 0) {
 		fprintf(stderr, "demo: needs root (CAP_SYS_ADMIN for its own network namespace, "
 			"CAP_NET_ADMIN, CAP_NET_RAW and CAP_BPF for the veth pair, the socket and "
@@ -185,6 +275,12 @@ no_veth:
 	for (i = 0; i < FRAMES / 2; i++)
 		*xsk_ring_prod__fill_addr(&fill, idx + i) = (__u64)i * FRAME_SIZE;
 	xsk_ring_prod__submit(&fill, FRAMES / 2);
+
+	if (rate) {
+		err = show_rate(xsk, &rx, &fill, rate);
+		pkt = -1;
+		goto out;
+	}
 
 	/* 4. The sender: a raw packet socket on the peer. */
 	err = 1; /* until every frame is checked */

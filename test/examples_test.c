@@ -577,6 +577,29 @@ static void test_udpecho(void)
 	close(go[1]);
 }
 
+/* demo --rate: the generator's frames arrive, a rate is printed each second, exit 0. */
+static void test_demo_rate(void)
+{
+	double mpps = 0;
+	struct child c;
+	const char *t;
+	int lines = 0;
+	char line[256];
+
+	REQUIRE(child_start(&c, "demo", "--rate", "2", NULL) == 0);
+	CHECK_EQ(child_wait(&c, 20000), 0);
+	while (child_line(&c, line, sizeof(line), 0) == 0)
+		lines += strstr(line, " Mpps") && line[0] == ' ';
+	CHECK(lines >= 1);
+	t = strstr(c.obuf, "frames in ");
+	if (CHECK(t != NULL) && CHECK(sscanf(strstr(t, ": ") ? strstr(t, ": ") : t, ": %lf Mpps",
+					     &mpps) == 1))
+		CHECK(mpps > 0.1); /* a generator far below its speed would be a fault */
+	child_stop(&c);
+	if (t__test_failed)
+		child_dump(&c, "demo");
+}
+
 int main(void)
 {
 	t_need_root();
@@ -587,6 +610,7 @@ int main(void)
 	T_RUN(test_rxcount_filter);
 	T_RUN(test_xskdump);
 	T_RUN(test_udpecho);
+	T_RUN(test_demo_rate);
 	T_RUN(test_no_interface);
 	return t_done();
 }
