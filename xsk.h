@@ -264,7 +264,8 @@ struct xsk_queue_stats {
 XSKDEF int xsk_queue__open(struct xsk_queue **q, const char *ifname, __u32 queue,
 			   const struct xsk_queue_opts *opts);
 /* Opens every queue of ifname (at most max) on one UMEM, each handle with opts->frames
- * frames and rings of its own, for one thread per queue. Returns the number opened. */
+ * frames and rings of its own, for one thread per queue: qs[i] is queue i. Returns the
+ * number opened. */
 XSKDEF int xsk_queue__open_all(struct xsk_queue **qs, unsigned max, const char *ifname,
 			       const struct xsk_queue_opts *opts);
 /* Closes the socket; the UMEM and the program go with the last handle using them.
@@ -651,7 +652,7 @@ XSKDEF int xsk_umem__create_with_fd(struct xsk_umem **umem_ptr, int fd, void *um
 
 	umem = (struct xsk_umem *)calloc(1, sizeof(*umem));
 	if (!umem)
-		return xsk__ret(-ENOMEM);
+		return xsk__ret(xsk__fail(-ENOMEM, "umem"));
 	if (own_fd) {
 		fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
 		if (fd < 0) {
@@ -1137,7 +1138,7 @@ XSKDEF int xsk_setup_xdp_prog(int ifindex, int *xsks_map_fd)
 	}
 	h = (struct xsk__hold *)calloc(1, sizeof(*h));
 	if (!h)
-		return xsk__ret(-ENOMEM);
+		return xsk__ret(xsk__fail(-ENOMEM, "hold"));
 	err = xsk__prog_get(ifindex, 0, -1, NULL, 0, &link_fd, xsks_map_fd);
 	if (err) {
 		free(h);
@@ -1265,7 +1266,7 @@ XSK__PRIVATE int xsk__socket_create(struct xsk_socket **xsk_ptr, const char *ifn
 		c = *config;
 	xsk = (struct xsk_socket *)calloc(1, sizeof(*xsk));
 	if (!xsk)
-		return xsk__ret(-ENOMEM);
+		return xsk__ret(xsk__fail(-ENOMEM, "socket"));
 	xsk->fd = xsk->link_fd = xsk->map_fd = -1;
 	xsk->rx = rx;
 	xsk->tx = tx;
@@ -1318,7 +1319,7 @@ XSK__PRIVATE int xsk__socket_create(struct xsk_socket **xsk_ptr, const char *ifn
 	if (!ctx) {
 		new_ctx = ctx = (struct xsk__ctx *)calloc(1, sizeof(*ctx));
 		if (!ctx) {
-			err = -ENOMEM;
+			err = xsk__fail(-ENOMEM, "socket");
 			goto fail;
 		}
 		ctx->ifindex = xsk->ifindex;
@@ -1825,7 +1826,7 @@ XSK__PRIVATE int xsk__read_counters(int fd, __u32 queue, struct xsk_queue_stats 
 		return xsk__ret(ncpu < 0 ? ncpu : -EINVAL);
 	v = (__u64 *)calloc((size_t)ncpu, 3 * sizeof(*v));
 	if (!v)
-		return xsk__ret(-ENOMEM);
+		return xsk__ret(xsk__fail(-ENOMEM, "stats"));
 	if (bpf_map_lookup_elem(fd, &queue, v)) {
 		i = -errno;
 		free(v);
@@ -2004,7 +2005,7 @@ XSK__PRIVATE int xsk__q_one(struct xsk_queue **out, struct xsk__qmem *mem, __u32
 
 	q = (struct xsk_queue *)calloc(1, sizeof(*q));
 	if (!q)
-		return -ENOMEM;
+		return xsk__fail(-ENOMEM, "xsk_queue__open");
 	q->fd = q->counters_fd = -1;
 	q->area = (char *)mem->area;
 	q->nframes = o->frames;
@@ -2018,9 +2019,10 @@ XSK__PRIVATE int xsk__q_one(struct xsk_queue **out, struct xsk__qmem *mem, __u32
 	q->comp = i ? &q->own_comp : &mem->comp;
 	q->pool = (__u64 *)malloc(o->frames * sizeof(*q->pool));
 	q->held = (unsigned char *)calloc(o->frames, 1);
-	err = -ENOMEM;
-	if (!q->pool || !q->held)
+	if (!q->pool || !q->held) {
+		err = xsk__fail(-ENOMEM, "xsk_queue__open");
 		goto fail;
+	}
 	for (f = 0; f < o->frames; f++)
 		q->pool[q->npool++] = q->base + (__u64)(o->frames - 1 - f) * o->frame_size;
 	memset(&sc, 0, sizeof(sc));
@@ -2080,7 +2082,7 @@ XSK__PRIVATE int xsk__q_open(struct xsk_queue **qs, const char *ifname, __u32 fi
 		return err;
 	mem = (struct xsk__qmem *)calloc(1, sizeof(*mem));
 	if (!mem)
-		return -ENOMEM;
+		return xsk__fail(-ENOMEM, "xsk_queue__open");
 	mem->size = (size_t)count * o.frames * o.frame_size;
 	mem->area = MAP_FAILED;
 #ifdef MAP_HUGETLB

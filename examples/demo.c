@@ -95,6 +95,7 @@ static void make_frame(unsigned char *p, __u32 seq)
 	int off;
 
 	memcpy(p, hdr, sizeof(hdr));
+	memset(p + 14, 0, PKT_LEN - 14); /* 50 bytes do not divide into 4-byte copies */
 	for (off = 14; off + 4 <= PKT_LEN; off += 4)
 		memcpy(p + off, &seq, 4);
 }
