@@ -252,8 +252,9 @@ struct xsk_frames {
 struct xsk_queue_stats {
 	__u64 rx_packets, tx_packets; /* through this handle */
 	__u64 tx_ring_full;           /* sends dropped (frames back to the pool): TX ring full */
+	__u64 redirected;             /* reached the socket: received, on the RX ring, or
+					 dropped by it (xdp.rx_dropped + xdp.rx_ring_full) */
 	/* The program's counters for this queue, 0 if it keeps none (a foreign one). */
-	__u64 redirected;             /* to the socket */
 	__u64 no_socket;              /* passed to the stack: no socket in xsks_map */
 	__u64 filtered;               /* passed to the stack: not matched by the filter */
 	struct xdp_statistics xdp;    /* the socket's own (XDP_STATISTICS) */
@@ -947,7 +948,7 @@ XSK__PRIVATE int xsk__q_counters(int ifindex)
 
 	if (xsk__attached(ifindex, &prog_id, &mode) || !prog_id)
 		return -1;
-	fd = xsk__prog_map(prog_id, BPF_MAP_TYPE_PERCPU_ARRAY, "xsk_counters");
+	fd = xsk__prog_map(prog_id, BPF_MAP_TYPE_PERCPU_ARRAY, "xsk_passed");
 	return fd < 0 ? -1 : fd;
 }
 
@@ -969,7 +970,7 @@ XSK__PRIVATE int xsk__attach(int ifindex, __u32 entries, __u32 mode,
 		xsk__rodata(skel->rodata, filter);
 		err = bpf_map__set_max_entries(skel->maps.xsks_map, entries);
 		if (!err)
-			err = bpf_map__set_max_entries(skel->maps.xsk_counters, entries);
+			err = bpf_map__set_max_entries(skel->maps.xsk_passed, entries);
 		if (!err && frags)
 			err = bpf_program__set_flags(skel->progs.xsk_redirect,
 						     BPF_F_XDP_HAS_FRAGS);
@@ -1803,6 +1804,12 @@ XSKDEF unsigned xsk_queue__complete(struct xsk_queue *q)
 	return n + xsk__q_reap(q);
 }
 
+/* Packets on the RX ring that the application has not received yet. */
+XSK__PRIVATE __u32 xsk__q_rx_waiting(const struct xsk_queue *q)
+{
+	return __atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE) - q->rx.cached_cons;
+}
+
 XSKDEF void xsk_queue__frames(const struct xsk_queue *q, struct xsk_frames *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -1810,13 +1817,14 @@ XSKDEF void xsk_queue__frames(const struct xsk_queue *q, struct xsk_frames *f)
 	f->pool = q->npool;
 	f->app = q->app;
 	f->fill = q->fill->cached_prod - __atomic_load_n(q->fill->consumer, __ATOMIC_ACQUIRE);
-	f->rx = __atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE) - q->rx.cached_cons;
+	f->rx = xsk__q_rx_waiting(q);
 	f->tx = q->tx.cached_prod - __atomic_load_n(q->tx.consumer, __ATOMIC_ACQUIRE);
 	f->comp = __atomic_load_n(q->comp->producer, __ATOMIC_ACQUIRE) - q->comp->cached_cons;
 	f->kernel = f->total - f->pool - f->app - f->fill - f->rx - f->tx - f->comp;
 }
 
-/* The counters map's value: struct xsk_prog_counters of xsk_prog.bpf.c, one per CPU. */
+/* The counters map's value: struct xsk_prog_counters of xsk_prog.bpf.c (no_socket,
+ * filtered), one per CPU. */
 XSK__PRIVATE int xsk__read_counters(int fd, __u32 queue, struct xsk_queue_stats *s)
 {
 	int ncpu = libbpf_num_possible_cpus(), i;
@@ -1824,7 +1832,7 @@ XSK__PRIVATE int xsk__read_counters(int fd, __u32 queue, struct xsk_queue_stats 
 
 	if (ncpu < 1)
 		return xsk__ret(ncpu < 0 ? ncpu : -EINVAL);
-	v = (__u64 *)calloc((size_t)ncpu, 3 * sizeof(*v));
+	v = (__u64 *)calloc((size_t)ncpu, 2 * sizeof(*v));
 	if (!v)
 		return xsk__ret(xsk__fail(-ENOMEM, "stats"));
 	if (bpf_map_lookup_elem(fd, &queue, v)) {
@@ -1833,9 +1841,8 @@ XSK__PRIVATE int xsk__read_counters(int fd, __u32 queue, struct xsk_queue_stats 
 		return xsk__ret(xsk__fail(i, "xsk_queue__stats: the program's counters"));
 	}
 	for (i = 0; i < ncpu; i++) {
-		s->redirected += v[3 * i];
-		s->no_socket += v[3 * i + 1];
-		s->filtered += v[3 * i + 2];
+		s->no_socket += v[2 * i];
+		s->filtered += v[2 * i + 1];
 	}
 	free(v);
 	return 0;
@@ -1850,6 +1857,8 @@ XSKDEF int xsk_queue__stats(const struct xsk_queue *q, struct xsk_queue_stats *s
 	s->tx_packets = q->tx_packets;
 	s->tx_ring_full = q->tx_ring_full;
 	err = xsk_socket__stats(q->xsk, &s->xdp);
+	s->redirected = q->rx_packets + xsk__q_rx_waiting(q) + s->xdp.rx_dropped +
+			s->xdp.rx_ring_full;
 	if (!err && q->counters_fd >= 0)
 		err = xsk__read_counters(q->counters_fd, q->queue_id, s);
 	return err;
