@@ -222,6 +222,10 @@ struct xsk_queue_opts {
 	__u32 busy_poll_usec; /* SO_BUSY_POLL with SO_PREFER_BUSY_POLL; 0: off */
 	__u32 busy_poll_budget; /* SO_BUSY_POLL_BUDGET: 64 */
 	const struct xsk_filter *filter; /* NULL: every packet of the queue */
+	__u32 fill_frames;    /* frames lent to the kernel to receive into: ring_size / 4
+			       * but at least 512 (all of a smaller ring), like a NIC's
+			       * receive ring. Fewer stay cache-hot (+6-8% rxdrop); more
+			       * ride out longer stalls of the application */
 };
 #define XSK_QUEUE_HUGEPAGES  (1 << 0) /* the UMEM in huge pages if there are any */
 #define XSK_QUEUE_ALLOW_DOWN (1 << 1) /* open on an interface that is down */
@@ -1623,14 +1627,17 @@ XSK__PRIVATE __u32 xsk__q_reap(struct xsk_queue *q)
 	return n;
 }
 
-/* Lends the kernel frames from the pool until fill_target are on the fill ring. */
+/* Lends the kernel frames from the pool until fill_target are lent (on the fill ring,
+ * in the kernel or on the RX ring), in batches of at least an eighth of that: a ring
+ * line the kernel reads is written whole, and its producer moves less often. */
 XSK__PRIVATE void xsk__q_refill(struct xsk_queue *q)
 {
 	__u32 want = q->fill_target - q->fill_out, idx = 0, i;
 
 	if (want > q->npool)
 		want = q->npool;
-	if (!want || xsk_ring_prod__reserve(q->fill, want, &idx) != want)
+	if (!want || (want < q->fill_target / 8 && q->fill_out) ||
+	    xsk_ring_prod__reserve(q->fill, want, &idx) != want)
 		return;
 	for (i = 0; i < want; i++)
 		*xsk_ring_prod__fill_addr(q->fill, idx + i) = q->pool[--q->npool];
@@ -1932,6 +1939,9 @@ XSK__PRIVATE int xsk__q_opts(const struct xsk_queue_opts *in, struct xsk_queue_o
 	o->frame_size = o->frame_size ? o->frame_size : XSK_UMEM__DEFAULT_FRAME_SIZE;
 	o->ring_size = o->ring_size ? o->ring_size : 2048;
 	o->busy_poll_budget = o->busy_poll_budget ? o->busy_poll_budget : 64;
+	if (!o->fill_frames)
+		o->fill_frames = o->ring_size / 4 > 512 ? o->ring_size / 4 :
+				 o->ring_size < 512 ? o->ring_size : 512;
 	if (o->frame_size != 2048 && o->frame_size != 4096)
 		xsk__log(XSK_PRINT_WARN, "xsk: options: frame_size %u: 2048 or 4096",
 			 o->frame_size);
@@ -1941,6 +1951,9 @@ XSK__PRIVATE int xsk__q_opts(const struct xsk_queue_opts *in, struct xsk_queue_o
 	else if (o->frames < 2 * o->ring_size || o->frames > (1u << 30) / o->frame_size)
 		xsk__log(XSK_PRINT_WARN, "xsk: options: frames %u: at least 2 * ring_size (%u), "
 			 "at most 1 GiB of frames", o->frames, 2 * o->ring_size);
+	else if (o->fill_frames > o->ring_size)
+		xsk__log(XSK_PRINT_WARN, "xsk: options: fill_frames %u: at most ring_size (%u)",
+			 o->fill_frames, o->ring_size);
 	else if (o->headroom > o->frame_size - XSK__PACKET_HEADROOM - 128)
 		xsk__log(XSK_PRINT_WARN, "xsk: options: headroom %u: at most frame_size - 384 "
 			 "(%u)", o->headroom, o->frame_size - XSK__PACKET_HEADROOM - 128);
@@ -2021,7 +2034,7 @@ XSK__PRIVATE int xsk__q_one(struct xsk_queue **out, struct xsk__qmem *mem, __u32
 	q->frame_size = o->frame_size;
 	q->base = (__u64)i * o->frames * o->frame_size;
 	q->data_off = XSK__PACKET_HEADROOM + o->headroom;
-	q->fill_target = o->ring_size;
+	q->fill_target = o->fill_frames;
 	q->queue_id = queue;
 	q->busy_poll = o->busy_poll_usec > 0;
 	q->fill = i ? &q->own_fill : &mem->fill;

@@ -661,6 +661,7 @@ static void test_bad_opts(void)
 	struct xsk_filter icmp = { .ip_proto = 1, .nports = 1, .ports = { { 7, 7 } } };
 	XSK_QUEUE_OPTS(ring, .ring_size = 1000);
 	XSK_QUEUE_OPTS(frame, .frame_size = 1000);
+	XSK_QUEUE_OPTS(fill, .fill_frames = 4096);
 	XSK_QUEUE_OPTS(o_nine, .filter = &nine);
 	XSK_QUEUE_OPTS(o_icmp, .filter = &icmp);
 	struct outcome out;
@@ -678,6 +679,11 @@ static void test_bad_opts(void)
 	HAS(&out, "frame_size 1000");
 	HAS(&out, "2048 or 4096");
 	LACKS(&out, "ring_size");
+
+	try_open(&out, 0, "xa0", 0, &fill);
+	FAILS(&out, EINVAL);
+	HAS(&out, "fill_frames 4096");
+	HAS(&out, "at most ring_size (2048)");
 
 	try_open(&out, 0, "xa0", 0, &o_nine);
 	FAILS(&out, EINVAL);

@@ -194,13 +194,13 @@ static void test_alloc_send(void)
 	REQUIRE(pkt >= 0);
 	xsk_queue__frames(q, &f);
 	CHECK_EQ(f.total, 4096);
-	CHECK_EQ(f.fill, 2048);
-	CHECK_EQ(f.pool, 2048);
+	CHECK_EQ(f.fill, 512); /* fill_frames: ring_size / 4 */
+	CHECK_EQ(f.pool, 3584);
 	n = xsk_queue__alloc(q, pkts, 4096); /* all the pool has */
-	CHECK_EQ(n, 2048);
+	CHECK_EQ(n, 3584);
 	CHECK_EQ(xsk_queue__alloc(q, pkts + n, 1), 0);
 	xsk_queue__frames(q, &f);
-	CHECK_EQ(f.app, 2048);
+	CHECK_EQ(f.app, 3584);
 	CHECK_EQ(f.pool, 0);
 	for (i = 0; i < n; i++) {
 		CHECK_EQ(pkts[i].len, 4096 - 256);
@@ -219,10 +219,10 @@ static void test_alloc_send(void)
 			CHECK_EQ(s, want++);
 		}
 	}
-	CHECK_EQ(want, 2048);
+	CHECK_EQ(want, 3584);
 	CHECK_EQ(ledger_settled(q, 0), 0);
 	xsk_queue__frames(q, &f);
-	CHECK_EQ(f.pool, 2048);
+	CHECK_EQ(f.pool, 3584);
 	close(pkt);
 	xsk_queue__close(q);
 }
@@ -326,6 +326,30 @@ static void test_opts(void)
 	o.ring_size = 1024;
 	o.frames = 1024; /* fewer than 2 * ring_size */
 	CHECK_EQ(xsk_queue__open(&q, "xa0", 0, &o), -EINVAL);
+	o.frames = 2048;
+	o.fill_frames = 1025; /* more than ring_size */
+	CHECK_EQ(xsk_queue__open(&q, "xa0", 0, &o), -EINVAL);
+	{
+		static const __u32 fill[][2] = { /* ring_size, fill_frames: 0 (default) -> lent */
+			{ 256, 256 }, { 1024, 512 }, { 2048, 512 }, { 4096, 1024 },
+		};
+		struct xsk_frames f;
+		unsigned i;
+
+		for (i = 0; i < 4; i++) {
+			XSK_QUEUE_OPTS(d, .ring_size = fill[i][0], .frames = 2 * fill[i][0]);
+
+			REQUIRE(xsk_queue__open(&q, "xa0", 0, &d) == 0);
+			xsk_queue__frames(q, &f);
+			CHECK_EQ(f.fill, fill[i][1]);
+			xsk_queue__close(q);
+		}
+		o.fill_frames = 1024; /* all of the ring, as asked */
+		REQUIRE(xsk_queue__open(&q, "xa0", 0, &o) == 0);
+		xsk_queue__frames(q, &f);
+		CHECK_EQ(f.fill, 1024);
+		xsk_queue__close(q);
+	}
 	CHECK_EQ(xsk_queue__open(NULL, "xa0", 0, NULL), -EFAULT);
 	CHECK_EQ(xsk_queue__open(&q, NULL, 0, NULL), -EFAULT);
 	CHECK_EQ(xsk_queue__open(&q, "xa0", 0, NULL), 0); /* NULL: all defaults */
