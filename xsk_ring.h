@@ -171,8 +171,9 @@ XSK_INLINE void xsk_ring_prod__cancel(struct xsk_ring_prod *prod, __u32 nb)
 /* Hands the oldest nb reserved entries to the kernel. */
 XSK_INLINE void xsk_ring_prod__submit(struct xsk_ring_prod *prod, __u32 nb)
 {
-	/* Only user space writes ->producer, so our own last store is current. */
-	__u32 prod_idx = __atomic_load_n(prod->producer, __ATOMIC_RELAXED);
+	/* Only user space writes ->producer, so our own last store is current; a plain
+	 * read lets the compiler fold it into the add. */
+	__u32 prod_idx = *prod->producer;
 
 	/*
 	 * Pairs with the kernel consumer's smp_rmb() after it loads ->producer
@@ -204,7 +205,7 @@ XSK_INLINE void xsk_ring_cons__cancel(struct xsk_ring_cons *cons, __u32 nb)
 XSK_INLINE void xsk_ring_cons__release(struct xsk_ring_cons *cons, __u32 nb)
 {
 	/* Only user space writes ->consumer, so our own last store is current. */
-	__u32 cons_idx = __atomic_load_n(cons->consumer, __ATOMIC_RELAXED);
+	__u32 cons_idx = *cons->consumer;
 
 	/*
 	 * Pairs with the kernel producer's load of ->consumer before it writes
