@@ -27,6 +27,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #define NBUILD 3
 #define NMODE 3
@@ -400,13 +401,14 @@ static void footprint(const char *name, double *size_kib, double *rss_kib)
 int main(int argc, char **argv)
 {
 	static double mpps[NMODE][NBUILD][MAX_ROUNDS], genr[NMODE][NBUILD][MAX_ROUNDS];
-	static double sinkr[NMODE][NBUILD][MAX_ROUNDS];
+	static double sinkr[NMODE][NBUILD][MAX_ROUNDS], by_round[NMODE][NBUILD][MAX_ROUNDS];
 	static double setup_ms[NBUILD][32], rebind_ms[NBUILD][16], retry_ms[NBUILD][16];
 	static char self[4096];
 	const char *json = getenv("JSON"), *quick = getenv("QUICK");
 	int rounds, secs, limit_secs, m, b, k, i, nsetup = 20, nrebind = 10;
 	int nm[NMODE][NBUILD] = { { 0 } }, ns[NBUILD] = { 0 }, nr[NBUILD] = { 0 };
 	double limit, limit_gen, med[NMODE][NBUILD], gmed[NMODE], smed[NMODE][NBUILD];
+	double ratio[NMODE][NBUILD]; /* median over rounds of build / libxdp in that round */
 	unsigned long long c0, c1, g0, g1, t0, t1, tstart = now_ns();
 	double fp_size[4], fp_rss[4], ir[2][2];
 	struct rusage self_ru;
@@ -458,8 +460,22 @@ int main(int argc, char **argv)
 		}
 		printf("load average at start: %s", la[0] ? la : "?\n");
 	}
-	printf("xsk.h benchmark: veth xa0 <-> xb0 in a private namespace, 1 queue, %d CPUs; "
-	       "%d rounds of %d s; stderr of the runs in %s\n", ncpu, rounds, secs, logpath);
+	{
+		char line[256], cpu[128] = "?";
+		struct utsname u;
+		FILE *f = fopen("/proc/cpuinfo", "r");
+
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "model name : %127[^\n]", cpu) == 1)
+				break;
+		if (f)
+			fclose(f);
+		if (uname(&u))
+			strcpy(u.release, "?");
+		printf("machine: %d CPUs (%s), Linux %s\n", ncpu, cpu, u.release);
+	}
+	printf("xsk.h benchmark: veth xa0 <-> xb0 in a private namespace, 1 queue; "
+	       "%d rounds of %d s; stderr of the runs in %s\n", rounds, secs, logpath);
 	fflush(stdout);
 
 	/* The limit: the generator into a counting XDP_DROP on xa0, native. */
@@ -507,6 +523,7 @@ int main(int argc, char **argv)
 				g1 = gen->sent;
 				if (m != 2)
 					gen_stop();
+				by_round[m][b][k] = r.ok ? r.mpps : NAN;
 				if (!r.ok)
 					continue;
 				i = nm[m][b]++;
@@ -573,6 +590,13 @@ int main(int argc, char **argv)
 		int n = 0;
 
 		for (b = 0; b < NBUILD; b++) {
+			double rr[MAX_ROUNDS];
+			int nrr = 0;
+
+			for (k = 0; k < rounds; k++)
+				if (!isnan(by_round[m][b][k]) && !isnan(by_round[m][1][k]))
+					rr[nrr++] = by_round[m][b][k] / by_round[m][1][k];
+			ratio[m][b] = median(rr, nrr);
 			med[m][b] = median(mpps[m][b], nm[m][b]);
 			smed[m][b] = median(sinkr[m][b], nm[m][b]);
 			for (i = 0; i < nm[m][b]; i++)
@@ -585,7 +609,7 @@ int main(int argc, char **argv)
 	       "gen Mpps");
 	for (m = 0; m < NMODE; m++) {
 		printf("%-7s %8.3f %8.3f %8.3f  %10.3f %12.3f", modes[m], med[m][0], med[m][1],
-		       med[m][2], med[m][0] / med[m][1], med[m][2] / med[m][1]);
+		       med[m][2], ratio[m][0], ratio[m][2]);
 		if (m == 0)
 			printf("  %9.3f %9.3f %9.3f", med[m][0] / limit, med[m][1] / limit,
 			       med[m][2] / limit);
@@ -596,8 +620,9 @@ int main(int argc, char **argv)
 		else
 			printf("  %9s\n", "-");
 	}
-	printf("(Mpps: median of %d rounds of %d s; limit: XDP_DROP on xa0 %.3f Mpps, generator "
-	       "%.3f Mpps)\n", rounds, secs, limit, limit_gen);
+	printf("(Mpps: median of %d rounds of %d s; x/libxdp: median of the rounds' ratios, each "
+	       "round running the builds back to back; limit: XDP_DROP on xa0 %.3f Mpps, "
+	       "generator %.3f Mpps)\n", rounds, secs, limit, limit_gen);
 	printf("delivered to the peer (sink on xb0), median Mpps: l2fwd %.3f %.3f %.3f, "
 	       "txonly %.3f %.3f %.3f\n", smed[1][0], smed[1][1], smed[1][2], smed[2][0],
 	       smed[2][1], smed[2][2]);
@@ -640,8 +665,9 @@ int main(int argc, char **argv)
 				m == 2 ? 0.0 : gmed[m]);
 			for (b = 0; b < NBUILD; b++) {
 				fprintf(jf, ", \"%s\": { \"median_mpps\": %.4f, "
-					"\"sink_mpps\": %.4f, \"rounds\": [", builds[b],
-					med[m][b], smed[m][b]);
+					"\"ratio_to_libxdp\": %.4f, \"sink_mpps\": %.4f, "
+					"\"rounds\": [", builds[b], med[m][b], ratio[m][b],
+					smed[m][b]);
 				for (i = 0; i < nm[m][b]; i++)
 					fprintf(jf, "%s%.4f", i ? ", " : "", mpps[m][b][i]);
 				fprintf(jf, "] }");
