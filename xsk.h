@@ -1646,7 +1646,7 @@ XSK__PRIVATE void xsk__q_refill(struct xsk_queue *q)
 }
 
 /* Kicks the kernel while the TX ring asks for it and holds frames; copy mode sends at
- * most 32 frames a kick. */
+ * most 32 frames a kick, or the budget xsk__q_one sets. */
 XSK__PRIVATE void xsk__q_kick(struct xsk_queue *q)
 {
 	int i;
@@ -2072,6 +2072,10 @@ XSK__PRIVATE int xsk__q_one(struct xsk_queue **out, struct xsk__qmem *mem, __u32
 			goto fail;
 		}
 	}
+	/* Copy mode sends 32 frames a kick unless told more (Linux 6.17); older kernels
+	 * refuse the option, and then 32 it is. */
+	v = (int)o->ring_size;
+	setsockopt(q->fd, SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &v, sizeof(v));
 	q->counters_fd = xsk__q_counters(q->xsk->ifindex);
 	xsk__q_refill(q);
 	*out = q;

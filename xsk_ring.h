@@ -24,6 +24,9 @@ extern "C" {
 #endif
 
 /* Constants missing from older uapi headers. */
+#ifndef XDP_MAX_TX_SKB_BUDGET
+#define XDP_MAX_TX_SKB_BUDGET 9
+#endif
 #ifndef XDP_USE_SG
 #define XDP_USE_SG (1 << 4)
 #endif

@@ -7,6 +7,7 @@
  * options, and every queue of a 4-queue veth opened on one UMEM.
  */
 #include "rig.h"
+#include <dlfcn.h>
 #include <pthread.h>
 
 #define LEN 100 /* test frame length */
@@ -250,6 +251,53 @@ static void test_tx_ring_full(void)
 	CHECK_EQ(st.tx_packets, (__u64)sent);
 	CHECK_EQ(st.tx_ring_full, n - (unsigned)sent);
 	REQUIRE(ip_link_up("xb0") == 0);
+	CHECK_EQ(ledger_settled(q, 0), 0);
+	xsk_queue__close(q);
+}
+
+/* Every sendto of this process (xsk.h's kicks among them) is counted. */
+static unsigned long n_sendto;
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
+	       socklen_t tolen)
+{
+	static ssize_t (*real)(int, const void *, size_t, int, const struct sockaddr *,
+			       socklen_t);
+
+	if (!real)
+		real = (ssize_t (*)(int, const void *, size_t, int, const struct sockaddr *,
+				    socklen_t))dlsym(RTLD_NEXT, "sendto");
+	__atomic_add_fetch(&n_sendto, 1, __ATOMIC_RELAXED);
+	return real(fd, buf, len, flags, to, tolen);
+}
+
+/* Copy mode: one kick sends all 200 frames where the kernel knows XDP_MAX_TX_SKB_BUDGET
+ * (Linux 6.17), which xsk.h sets to the TX ring's size; 32 a kick where it does not. */
+static void test_tx_budget(void)
+{
+	XSK_QUEUE_OPTS(o, .xdp_flags = XDP_FLAGS_DRV_MODE, .ring_size = 256, .frames = 1024);
+	struct xsk_pkt pkts[200];
+	struct xsk_queue *q;
+	unsigned long before;
+	int fd, v = 64, known;
+	unsigned n, i;
+
+	sandbox_veth(1);
+	/* A socket without a TX ring: EACCES where the option is known, else ENOPROTOOPT. */
+	fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+	REQUIRE(fd >= 0);
+	known = setsockopt(fd, SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &v, sizeof(v)) == 0 ||
+		errno == EACCES;
+	close(fd);
+	printf("# XDP_MAX_TX_SKB_BUDGET %s\n", known ? "known" : "unknown");
+	REQUIRE(xsk_queue__open(&q, "xa0", 0, &o) == 0);
+	n = xsk_queue__alloc(q, pkts, 200);
+	CHECK_EQ(n, 200);
+	for (i = 0; i < n; i++)
+		pkts[i].len = (__u32)net_frame(pkts[i].data, LEN, i);
+	before = n_sendto;
+	CHECK_EQ(xsk_queue__send(q, pkts, n), 200);
+	CHECK_EQ(n_sendto - before, known ? 1 : 7);
 	CHECK_EQ(ledger_settled(q, 0), 0);
 	xsk_queue__close(q);
 }
@@ -683,5 +731,6 @@ int main(void)
 	T_RUN(test_counters);
 	T_RUN(test_busy_poll);
 	T_RUN(test_zero_filter);
+	T_RUN(test_tx_budget);
 	return t_done();
 }
