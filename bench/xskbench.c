@@ -67,7 +67,7 @@ static const char *const mode_names[] = { "rxdrop", "txonly", "l2fwd" };
 
 static struct {
 	const char *ifname;
-	__u32 queue, batch, ring, frame, xdp_flags;
+	__u32 queue, batch, ring, frame, xdp_flags, fill; /* fill: quick path's fill_frames */
 	int seconds, need_wakeup, busy_poll, setup_only;
 	enum mode mode;
 } opt = {
@@ -410,7 +410,7 @@ static void bench_open(struct bench *b)
 		       .frames = 2 * opt.ring > 4096 ? 2 * opt.ring : 4096,
 		       .xdp_flags = opt.xdp_flags,
 		       .busy_poll_usec = opt.busy_poll ? BENCH_BUSY_USEC : 0,
-		       .busy_poll_budget = opt.batch);
+		       .busy_poll_budget = opt.batch, .fill_frames = opt.fill);
 	struct xsk_pkt *p;
 	unsigned n, i;
 	int err;
@@ -489,7 +489,7 @@ static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s -i IFNAME [-q QUEUE] [-m rxdrop|txonly|l2fwd] [-d SECONDS] [-b BATCH]\n"
-		"       [-r RING] [-f FRAME] [-S | -N] [-w] [-B] [--setup-only]\n", prog);
+		"       [-r RING] [-f FRAME] [-F FILL_FRAMES (quick)] [-S | -N] [-w] [-B] [--setup-only]\n", prog);
 	exit(2);
 }
 
@@ -504,7 +504,7 @@ int main(int argc, char **argv)
 	static struct bench b;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "i:q:m:d:b:r:f:SNwB", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:q:m:d:b:r:f:F:SNwB", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': opt.ifname = optarg; break;
 		case 'q': opt.queue = (__u32)atoi(optarg); break;
@@ -523,6 +523,7 @@ int main(int argc, char **argv)
 		case 'N': opt.xdp_flags = XDP_FLAGS_DRV_MODE; break;
 		case 'w': opt.need_wakeup = 0; break;
 		case 'B': opt.busy_poll = 1; break;
+		case 'F': opt.fill = (__u32)atoi(optarg); break;
 		case 'O': opt.setup_only = 1; break;
 		default: usage(argv[0]);
 		}
