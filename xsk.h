@@ -224,7 +224,7 @@ struct xsk_queue_opts {
 	const struct xsk_filter *filter; /* NULL: every packet of the queue */
 	__u32 fill_frames;    /* frames lent to the kernel to receive into: ring_size / 4
 			       * but at least 512 (all of a smaller ring), like a NIC's
-			       * receive ring. Fewer stay cache-hot (+6-8% rxdrop); more
+			       * receive ring. Fewer stay cache-hot (+5-10% rxdrop); more
 			       * ride out longer stalls of the application */
 };
 #define XSK_QUEUE_HUGEPAGES  (1 << 0) /* the UMEM in huge pages if there are any */
