@@ -551,8 +551,9 @@ static int prog_map(int ifindex, const char *name)
 }
 
 /* The program's per-queue counters: frames of queue 0 count as redirected in queue 0's
- * handle; with queue 1's socket taken out of xsks_map, frames of queue 1 count as
- * passed for want of a socket in queue 1's handle, and reach the kernel stack. */
+ * handle (also those its socket drops); with queue 1's socket taken out of xsks_map,
+ * frames of queue 1 count as passed for want of a socket in queue 1's handle, and reach
+ * the kernel stack. */
 static void test_counters(void)
 {
 	XSK_QUEUE_OPTS(o, .xdp_flags = XDP_FLAGS_DRV_MODE, .frames = 1024, .ring_size = 256);
@@ -560,7 +561,10 @@ static void test_counters(void)
 	unsigned char frame[LEN];
 	struct xsk_queue *qs[2];
 	struct xsk_pkt pkts[64];
+	struct xsk_frames f;
 	uint32_t seq = 0, one = 1;
+	long long end;
+	unsigned n;
 	int i, pkt, map;
 
 	sandbox_veth(2);
@@ -584,6 +588,18 @@ static void test_counters(void)
 	CHECK_EQ(s0.rx_packets, 40);
 	CHECK_EQ(s1.no_socket, 25);
 	CHECK_EQ(s1.redirected + s1.filtered + s1.rx_packets, 0);
+
+	/* Frames the socket drops (nothing left on its fill ring) reached it too. */
+	xsk_queue__frames(qs[0], &f);
+	n = f.fill + 20;
+	for (i = 0; i < (int)n; i++)
+		REQUIRE(net_pkt_send_queue(pkt, frame, net_frame(frame, LEN, 0), 0) == 0);
+	for (end = rig_now_ms() + 2000; rig_now_ms() < end; net__sleep_ms(1))
+		if (!CHECK_EQ(xsk_queue__stats(qs[0], &s0), 0) || s0.redirected >= 40 + n)
+			break;
+	CHECK_EQ(s0.redirected, 40 + n);
+	CHECK_EQ(s0.xdp.rx_dropped + s0.xdp.rx_ring_full, 20);
+	CHECK_EQ(s0.rx_packets, 40);
 	close(map);
 	close(pkt);
 	xsk_queue__close(qs[0]);
