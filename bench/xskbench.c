@@ -489,7 +489,8 @@ static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s -i IFNAME [-q QUEUE] [-m rxdrop|txonly|l2fwd] [-d SECONDS] [-b BATCH]\n"
-		"       [-r RING] [-f FRAME] [-F FILL_FRAMES (quick)] [-S | -N] [-w] [-B] [--setup-only]\n", prog);
+		"       [-r RING] [-f FRAME] [-F FILL_FRAMES (quick)] [-S | -N] [-w] [-B]\n"
+		"       [--setup-only]\n", prog);
 	exit(2);
 }
 
