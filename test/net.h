@@ -720,12 +720,38 @@ NET__UNUSED static int net_wait_no_xdp(int ifindex, int timeout_ms)
 }
 
 /*
- * A fast traffic generator: BPF_PROG_RUN with live frames runs a two-instruction XDP
- * program returning XDP_TX on `repeat` copies of frame as if they had arrived on
- * ifindex, so each copy is transmitted out of ifindex (into its veth peer) in
- * batches of 64. Several million frames a second: the receiver, not this, is the
- * limit. Returns 0 or -1 with errno (EOPNOTSUPP: a kernel before 5.18).
+ * A fast traffic generator: BPF_PROG_RUN with live frames runs an XDP program returning
+ * XDP_TX on `repeat` copies of frame as if they had arrived on ifindex, so each copy is
+ * transmitted out of ifindex (into its veth peer) in batches of 64. Several million
+ * frames a second: the receiver, not this, is the limit. Returns 0 or -1 with errno
+ * (EOPNOTSUPP: a kernel before 5.18).
+ *
+ * net_gen_live sends frame as it is. net_gen_live_flows first writes a random 16-bit
+ * value at byte offset flow_off of each copy (a UDP source port, say: with the UDP
+ * checksum 0 the frame stays valid), so each frame is a flow of its own and a device
+ * that spreads flows over queues (RSS) spreads them. veth does not: it picks the
+ * receiving queue by the sending CPU, so to reach several queues of a veth, run one
+ * generator per CPU.
  */
+NET__UNUSED static int net__gen_run(int *prog_fd, const struct bpf_insn *prog, size_t ninsn,
+				    int ifindex, const void *frame, size_t len, uint32_t repeat)
+{
+	struct xdp_md ctx;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = (uint32_t)len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = repeat,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
+
+	if (*prog_fd < 0)
+		*prog_fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "net_gen_live", "GPL", prog, ninsn,
+					 NULL);
+	if (*prog_fd < 0)
+		return -1;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.data_end = (uint32_t)len;
+	ctx.ingress_ifindex = (uint32_t)ifindex;
+	return bpf_prog_test_run_opts(*prog_fd, &o) ? -1 : 0;
+}
+
 NET__UNUSED static int net_gen_live(int ifindex, const void *frame, size_t len, uint32_t repeat)
 {
 	static int prog_fd = -1;
@@ -733,19 +759,42 @@ NET__UNUSED static int net_gen_live(int ifindex, const void *frame, size_t len, 
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_TX },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	struct xdp_md ctx;
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = (uint32_t)len,
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = repeat,
-		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
 
-	if (prog_fd < 0)
-		prog_fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "net_gen_live", "GPL", prog, 2, NULL);
-	if (prog_fd < 0)
-		return -1;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.data_end = (uint32_t)len;
-	ctx.ingress_ifindex = (uint32_t)ifindex;
-	return bpf_prog_test_run_opts(prog_fd, &o) ? -1 : 0;
+	return net__gen_run(&prog_fd, prog, 2, ifindex, frame, len, repeat);
+}
+
+NET__UNUSED static int net_gen_live_flows(int ifindex, const void *frame, size_t len,
+					  uint32_t repeat, uint16_t flow_off)
+{
+	static int prog_fd = -1;
+	static uint16_t prog_off;
+	const struct bpf_insn prog[] = {
+		/* r6 = ctx; r0 = bpf_get_prandom_u32() */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_6, .src_reg = BPF_REG_1 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_prandom_u32 },
+		/* r2 = ctx->data; r3 = ctx->data_end; r1 = r2 + flow_off + 2 */
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_2, .src_reg = BPF_REG_6,
+		  .off = offsetof(struct xdp_md, data) },
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_3, .src_reg = BPF_REG_6,
+		  .off = offsetof(struct xdp_md, data_end) },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_2 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_1, .imm = flow_off + 2 },
+		/* if r1 <= r3: *(u16 *)(r2 + flow_off) = r0 */
+		{ .code = BPF_JMP | BPF_JGT | BPF_X, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_3,
+		  .off = 1 },
+		{ .code = BPF_STX | BPF_MEM | BPF_H, .dst_reg = BPF_REG_2, .src_reg = BPF_REG_0,
+		  .off = (int16_t)flow_off },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_TX },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	if (prog_fd >= 0 && prog_off != flow_off) {
+		close(prog_fd);
+		prog_fd = -1;
+	}
+	prog_off = flow_off;
+	return net__gen_run(&prog_fd, prog, sizeof(prog) / sizeof(prog[0]), ifindex, frame,
+			    len, repeat);
 }
 
 /* ---- resource snapshots ---------------------------------------------------------- */
