@@ -191,7 +191,8 @@ clean:
 .PHONY: bench bench-build
 BENCH_DIR := $(OUT)/bench
 BENCH_BIN := $(BENCH_DIR)/xskbench-xsk $(BENCH_DIR)/xskbench-libxdp \
-	$(BENCH_DIR)/xskbench-quick $(BENCH_DIR)/run
+	$(BENCH_DIR)/xskbench-quick $(BENCH_DIR)/mqrx \
+	$(BENCH_DIR)/rxbound $(BENCH_DIR)/run
 
 $(BENCH_DIR)/xskbench-xsk: bench/xskbench.c $(HEADERS)
 	$(call msg,CC,$@)
@@ -202,6 +203,16 @@ $(BENCH_DIR)/xskbench-quick: bench/xskbench.c $(HEADERS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(WARN) -DBENCH_QUICK -I. $< -o $@ $(LDFLAGS) -lbpf
+
+$(BENCH_DIR)/rxbound: bench/rxbound.c $(HEADERS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -I. $< -o $@ $(LDFLAGS) -lbpf
+
+$(BENCH_DIR)/mqrx: bench/mqrx.c $(HEADERS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -I. $< -o $@ $(LDFLAGS) -lbpf -lpthread
 
 $(BENCH_DIR)/xskbench-libxdp: bench/xskbench.c
 	$(call msg,CC,$@)

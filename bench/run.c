@@ -10,14 +10,19 @@
  *        (the sink) counts and drops what xa0 sends.
  *
  * First the limit: the generator into a counting XDP_DROP program on xa0. Then for
- * rxdrop, l2fwd (generator on) and txonly (off), the builds interleaved A B C A B C...,
- * and setup and teardown-to-rebind times. Then, if they were built: instructions per
+ * rxdrop, l2fwd (generator on) and txonly (off), the builds interleaved A B C A B C...
+ * Then several queues: a second pair xa1/xb1 with a queue per CPU, a generator per CPU
+ * (random UDP source ports; veth picks the receiving queue by the sending CPU) into
+ * XDP_DROP for that setup's limit, and into bench/mqrx (the quick path, a thread per
+ * queue). Then setup times, without a bpffs and with one mounted in a mount namespace
+ * of our own, and teardown-to-rebind times. Then, if they were built: instructions per
  * descriptor of the ring operations (ringops-*, under callgrind) and the size and peak
  * RSS of a minimal receiver (rxmin-*). Prints one table; JSON=file (environment or
  * argument) also writes the figures. QUICK=1: 3 rounds of 2 s, else 5 rounds of 5 s.
  *
  * The harness runs on the last CPU, and so do the benchmarks it starts; the generator
- * runs on CPU 0 (veth's NAPI for frames sent by the generator runs there too).
+ * runs on CPU 0 (veth's NAPI for frames sent by the generator runs there too), the
+ * multi-queue ones on CPUs 0..n-1.
  */
 #include "test/net.h"
 
@@ -25,11 +30,15 @@
 #include <math.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
 #define NBUILD 3
+#define NALL 5 /* and in rxdrop the two bounds of bench/rxbound */
 #define NMODE 3
 #define MAX_ROUNDS 16
 /* Frames per BPF_PROG_RUN call. Each call patches the kernel's XDP dispatcher twice,
@@ -37,22 +46,26 @@
  * 2^20 (about 0.1 s a call) it is lost in the noise. */
 #define GEN_REPEAT (1u << 20)
 
-static const char *const builds[NBUILD] = { "xsk", "libxdp", "quick" };
+static const char *const builds[NALL] = { "xsk", "libxdp", "quick", "bound", "bound-read" };
+static const char *const progs[NALL] = { "xskbench-xsk", "xskbench-libxdp", "xskbench-quick",
+					 "rxbound", "rxbound" };
 static const char *const modes[NMODE] = { "rxdrop", "l2fwd", "txonly" };
 
 static const char *dir;
 static char logpath[4200];
 static int ifa, ifb, ncpu;
-static int counter_map_a = -1, counter_map_b = -1;
-static int left_attached[NBUILD]; /* runs after which a program was still attached */
+static int counter_map_b = -1;
+static int left_attached[NALL]; /* runs after which a program was still attached */
 
-/* Shared with the generator process. */
+/* Shared with the generator processes, one per CPU at most. */
+#define GEN_MAX 64
 struct gen_shared {
-	volatile unsigned long long sent;
+	volatile unsigned long long sent[GEN_MAX];
 	volatile int err;
 };
 static struct gen_shared *gen;
-static pid_t gen_pid = -1;
+static pid_t gen_pid[GEN_MAX];
+static int ngen;
 
 static unsigned long long now_ns(void)
 {
@@ -191,44 +204,90 @@ static void make_udp_frame(unsigned char *f)
 	f[25] = (unsigned char)~sum;
 }
 
-static void gen_start(void)
+/* Generators on CPUs 0..n-1 sending out of ifindex: the same frame (flows 0), or each
+ * frame with a random UDP source port (flows 1; veth still picks the receiving queue by
+ * the sending CPU, so each generator feeds one queue). */
+static void gen_start(int ifindex, int n, int flows)
 {
 	unsigned char frame[64];
+	int i;
 
 	make_udp_frame(frame);
-	gen->sent = 0;
-	gen->err = 0;
-	gen_pid = fork();
-	if (gen_pid < 0) {
-		perror("run: fork");
-		exit(1);
-	}
-	if (gen_pid == 0) {
+	memset((void *)gen, 0, sizeof(*gen));
+	for (ngen = 0; ngen < n && ngen < GEN_MAX; ngen++) {
+		i = ngen;
+		gen_pid[i] = fork();
+		if (gen_pid[i] < 0) {
+			perror("run: fork");
+			exit(1);
+		}
+		if (gen_pid[i])
+			continue;
 		signal(SIGTERM, SIG_DFL);
-		pin(0);
+		pin(i);
 		for (;;) {
-			if (net_gen_live(ifb, frame, sizeof(frame), GEN_REPEAT)) {
+			if (flows ? net_gen_live_flows(ifindex, frame, sizeof(frame), GEN_REPEAT,
+						       34 /* UDP source port */) :
+				    net_gen_live(ifindex, frame, sizeof(frame), GEN_REPEAT)) {
 				gen->err = errno;
 				_exit(1);
 			}
-			gen->sent += GEN_REPEAT;
+			gen->sent[i] += GEN_REPEAT;
 		}
 	}
 }
 
+static unsigned long long gen_sent(void)
+{
+	unsigned long long sum = 0;
+	int i;
+
+	for (i = 0; i < ngen; i++)
+		sum += gen->sent[i];
+	return sum;
+}
+
 static void gen_stop(void)
 {
-	int st;
+	int st, i;
 
-	if (gen_pid <= 0)
-		return;
-	kill(gen_pid, SIGTERM);
-	waitpid(gen_pid, &st, 0);
-	gen_pid = -1;
+	for (i = 0; i < ngen; i++)
+		kill(gen_pid[i], SIGTERM);
+	for (i = 0; i < ngen; i++)
+		waitpid(gen_pid[i], &st, 0);
+	ngen = 0;
 	if (gen->err) {
 		fprintf(stderr, "run: generator: net_gen_live: %s\n", strerror(gen->err));
 		exit(1);
 	}
+}
+
+/* The XDP_DROP limit: n generators (flows as gen_start) out of peer into a counting
+ * XDP_DROP on ifindex, native, for secs. Returns Mpps counted; *gen_mpps: sent. */
+static double measure_limit(int ifindex, int peer, int n, int flows, int secs,
+			    double *gen_mpps)
+{
+	unsigned long long c0, c1, g0, g1, t0, t1;
+	int map_fd = counter_attach(ifindex);
+
+	gen_start(peer, n, flows);
+	net__sleep_ms(500);
+	c0 = counter_read(map_fd);
+	g0 = gen_sent();
+	t0 = now_ns();
+	net__sleep_ms(secs * 1000);
+	c1 = counter_read(map_fd);
+	g1 = gen_sent();
+	t1 = now_ns();
+	gen_stop();
+	bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+	close(map_fd);
+	if (c1 == c0) {
+		fprintf(stderr, "run: the generator's frames do not reach XDP\n");
+		exit(1);
+	}
+	*gen_mpps = (double)(g1 - g0) * 1e3 / (double)(t1 - t0);
+	return (double)(c1 - c0) * 1e3 / (double)(t1 - t0);
 }
 
 /* ---- running a benchmark ------------------------------------------------------------- */
@@ -254,23 +313,17 @@ static void settle(int b)
 	bpf_xdp_detach(ifa, XDP_FLAGS_SKB_MODE, NULL);
 }
 
-/* Runs build b with args; fills r from its summary or setup line. */
-static void run_one(int b, const char *const args[], int timeout_s, struct result *r)
+/* Runs path with argv (argv[0] is path), stderr to the log, stdout into out (NUL
+ * ended); kills it after timeout_s. Returns its wait status. */
+static int spawn_read(const char *const argv[], int timeout_s, char *out, size_t size,
+		      unsigned long long *t_spawn, unsigned long long *t_exit)
 {
-	char path[4200], out[65536], *line;
-	const char *argv[24];
 	posix_spawn_file_actions_t fa;
-	size_t n = 0, i;
+	size_t n = 0;
 	int p[2], st, err;
 	unsigned long long deadline;
 	pid_t pid;
 
-	memset(r, 0, sizeof(*r));
-	snprintf(path, sizeof(path), "%s/xskbench-%s", dir, builds[b]);
-	argv[0] = path;
-	for (i = 0; args[i] && i < 22; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
 	if (pipe2(p, O_CLOEXEC)) {
 		perror("run: pipe");
 		exit(1);
@@ -278,12 +331,12 @@ static void run_one(int b, const char *const args[], int timeout_s, struct resul
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
 	posix_spawn_file_actions_addopen(&fa, 2, logpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	r->t_spawn = now_ns();
-	err = posix_spawn(&pid, path, &fa, NULL, (char *const *)argv, environ);
+	*t_spawn = now_ns();
+	err = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
 	if (err) {
-		fprintf(stderr, "run: cannot run %s: %s (make bench builds it)\n", path,
+		fprintf(stderr, "run: cannot run %s: %s (make bench builds it)\n", argv[0],
 			strerror(err));
 		exit(1);
 	}
@@ -293,26 +346,44 @@ static void run_one(int b, const char *const args[], int timeout_s, struct resul
 		ssize_t k;
 
 		if (now_ns() > deadline) {
-			fprintf(stderr, "run: %s timed out: killed\n", path);
+			fprintf(stderr, "run: %s timed out: killed\n", argv[0]);
 			kill(pid, SIGKILL);
 			break;
 		}
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
-		k = read(p[0], out + n, sizeof(out) - 1 - n);
+		k = read(p[0], out + n, size - 1 - n);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
 			break;
 		n += (size_t)k;
-		if (n == sizeof(out) - 1)
+		if (n == size - 1)
 			break;
 	}
 	out[n] = '\0';
 	close(p[0]);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	r->t_exit = now_ns();
+	*t_exit = now_ns();
+	return st;
+}
+
+/* Runs build b with args; fills r from its summary or setup line. */
+static void run_one(int b, const char *const args[], int timeout_s, struct result *r)
+{
+	char path[4200], out[65536], *line;
+	const char *argv[24];
+	size_t i;
+	int st;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(path, sizeof(path), "%s/%s", dir, progs[b]);
+	argv[0] = path;
+	for (i = 0; args[i] && i < 22; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	st = spawn_read(argv, timeout_s, out, sizeof(out), &r->t_spawn, &r->t_exit);
 	settle(b);
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		fprintf(stderr, "run: %s %s failed (status %d); see %s\n", path, args[2], st,
@@ -331,6 +402,42 @@ static void run_one(int b, const char *const args[], int timeout_s, struct resul
 	}
 	if (!r->ok)
 		fprintf(stderr, "run: %s printed no summary\n", path);
+}
+
+/* Setup: fork+exec to a bound socket in the map, n times for each build in turn; the
+ * times of runs that did not have to wait for the queue (bind_retry 0) in ms[b]. */
+static void setup_times(int n, double ms[NBUILD][32], int count[NBUILD])
+{
+	int k, b;
+
+	for (k = 0; k < n; k++) {
+		for (b = 0; b < NBUILD; b++) {
+			const char *args[] = { "-i", "xa0", "-m", "rxdrop", "--setup-only", NULL };
+			struct result r;
+
+			run_one(b, args, 30, &r);
+			if (r.ok && r.bind_retry_ms == 0 && count[b] < 32)
+				ms[b][count[b]++] = (double)(r.bound_ns - r.t_spawn) / 1e6;
+			net__sleep_ms(50);
+		}
+	}
+}
+
+/* Mounts a bpffs on /sys/fs/bpf in a mount namespace of our own, as systemd mounts one
+ * at boot: libxdp tries its dispatcher only where there is one. 1 if mounted here, 0
+ * if one was there already or the mount failed (said why). */
+static int mount_bpffs(void)
+{
+	struct statfs st;
+
+	if (!statfs("/sys/fs/bpf", &st) && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL)) {
+		fprintf(stderr, "run: cannot mount a bpffs: %s\n", strerror(errno));
+		return 0;
+	}
+	return 1;
 }
 
 /* ---- ring operations and footprint (item 4: when the binaries are there) ------------- */
@@ -400,17 +507,21 @@ static void footprint(const char *name, double *size_kib, double *rss_kib)
 
 int main(int argc, char **argv)
 {
-	static double mpps[NMODE][NBUILD][MAX_ROUNDS], genr[NMODE][NBUILD][MAX_ROUNDS];
-	static double sinkr[NMODE][NBUILD][MAX_ROUNDS], by_round[NMODE][NBUILD][MAX_ROUNDS];
-	static double setup_ms[NBUILD][32], rebind_ms[NBUILD][16], retry_ms[NBUILD][16];
+	static double mpps[NMODE][NALL][MAX_ROUNDS], genr[NMODE][NALL][MAX_ROUNDS];
+	static double sinkr[NMODE][NALL][MAX_ROUNDS], by_round[NMODE][NALL][MAX_ROUNDS];
+	static double setup_ms[NBUILD][32], setup_fs_ms[NBUILD][32];
+	static double rebind_ms[NBUILD][16], retry_ms[NBUILD][16];
 	static char self[4096];
 	const char *json = getenv("JSON"), *quick = getenv("QUICK");
 	int rounds, secs, limit_secs, m, b, k, i, nsetup = 20, nrebind = 10;
-	int nm[NMODE][NBUILD] = { { 0 } }, ns[NBUILD] = { 0 }, nr[NBUILD] = { 0 };
-	double limit, limit_gen, med[NMODE][NBUILD], gmed[NMODE], smed[NMODE][NBUILD];
-	double ratio[NMODE][NBUILD]; /* median over rounds of build / libxdp in that round */
-	unsigned long long c0, c1, g0, g1, t0, t1, tstart = now_ns();
+	int nm[NMODE][NALL] = { { 0 } }, ns[NBUILD] = { 0 }, nr[NBUILD] = { 0 };
+	int ns_fs[NBUILD] = { 0 }, bpffs;
+	double limit, limit_gen, med[NMODE][NALL], gmed[NMODE], smed[NMODE][NALL];
+	double ratio[NMODE][NALL]; /* median over rounds of build / libxdp in that round */
+	unsigned long long g0, g1, tstart = now_ns();
 	double fp_size[4], fp_rss[4], ir[2][2];
+	double mq_limit, mq_limit_gen, mq_mpps[MAX_ROUNDS], mq_share[MAX_ROUNDS];
+	int mq_n = 0, mq_queues = 0;
 	struct rusage self_ru;
 	char secstr[16];
 	FILE *jf;
@@ -479,24 +590,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	/* The limit: the generator into a counting XDP_DROP on xa0, native. */
-	counter_map_a = counter_attach(ifa);
-	gen_start();
-	net__sleep_ms(500);
-	c0 = counter_read(counter_map_a);
-	g0 = gen->sent;
-	t0 = now_ns();
-	net__sleep_ms(limit_secs * 1000);
-	c1 = counter_read(counter_map_a);
-	g1 = gen->sent;
-	t1 = now_ns();
-	gen_stop();
-	bpf_xdp_detach(ifa, XDP_FLAGS_DRV_MODE, NULL);
-	limit = (double)(c1 - c0) * 1e3 / (double)(t1 - t0);
-	limit_gen = (double)(g1 - g0) * 1e3 / (double)(t1 - t0);
-	if (c1 == c0) {
-		fprintf(stderr, "run: the generator's frames do not reach XDP on xa0\n");
-		return 1;
-	}
+	limit = measure_limit(ifa, ifb, 1, 0, limit_secs, &limit_gen);
 	printf("limit: XDP_DROP on xa0 (native) counted %.3f Mpps; generator sent %.3f Mpps\n",
 	       limit, limit_gen);
 	fflush(stdout);
@@ -507,20 +601,20 @@ int main(int argc, char **argv)
 	snprintf(secstr, sizeof(secstr), "%d", secs);
 	for (m = 0; m < NMODE; m++) {
 		for (k = 0; k < rounds; k++) {
-			for (b = 0; b < NBUILD; b++) {
+			for (b = 0; b < (m == 0 ? NALL : NBUILD); b++) {
 				const char *args[] = { "-i", "xa0", "-m", modes[m], "-d", secstr,
-						       "-N", NULL };
+						       "-N", b == 4 ? "-R" : NULL, NULL };
 				struct result r;
 				unsigned long long s0, s1;
 				double dt;
 
 				if (m != 2)
-					gen_start();
-				g0 = gen->sent;
+					gen_start(ifb, 1, 0);
+				g0 = gen_sent();
 				s0 = counter_read(counter_map_b);
 				run_one(b, args, secs + 30, &r);
 				s1 = counter_read(counter_map_b);
-				g1 = gen->sent;
+				g1 = gen_sent();
 				if (m != 2)
 					gen_stop();
 				by_round[m][b][k] = r.ok ? r.mpps : NAN;
@@ -532,7 +626,7 @@ int main(int argc, char **argv)
 				dt = (double)(r.t_exit - r.t_spawn) / 1e3;
 				genr[m][b][i] = (double)(g1 - g0) / dt;
 				sinkr[m][b][i] = (double)(s1 - s0) / dt;
-				printf("  %-6s %-6s round %d: %.3f Mpps%s", modes[m], builds[b],
+				printf("  %-6s %-10s round %d: %.3f Mpps%s", modes[m], builds[b],
 				       k + 1, r.mpps, m != 2 ? "" : "\n");
 				if (m != 2)
 					printf(" (generator %.3f Mpps)\n", genr[m][b][i]);
@@ -541,18 +635,59 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* Setup: fork+exec to bound and in the map. */
-	for (k = 0; k < nsetup; k++) {
-		for (b = 0; b < NBUILD; b++) {
-			const char *args[] = { "-i", "xa0", "-m", "rxdrop", "--setup-only", NULL };
-			struct result r;
-
-			run_one(b, args, 30, &r);
-			if (r.ok && r.bind_retry_ms == 0)
-				setup_ms[b][ns[b]++] = (double)(r.bound_ns - r.t_spawn) / 1e6;
-			net__sleep_ms(50);
-		}
+	/* Several queues: a veth pair with a queue per CPU, a generator per CPU with random
+	 * source ports (veth: CPU i feeds queue i), bench/mqrx receiving on every queue with
+	 * the quick path, a thread per queue; and the limit of that setup. */
+	if (net_veth("xa1", "xb1", (unsigned)ncpu)) {
+		fprintf(stderr, "run: cannot create the multi-queue veth pair\n");
+		return 1;
 	}
+	mq_limit = measure_limit(net_ifindex("xa1"), net_ifindex("xb1"), ncpu, 1, limit_secs,
+				 &mq_limit_gen);
+	for (k = 0; k < rounds; k++) {
+		char path[4200], out[4096], *line;
+		const char *argv[] = { path, "xa1", secstr, NULL };
+		unsigned long long q[GEN_MAX] = { 0 }, t_spawn, t_exit, sum = 0, least = ~0ull;
+		int st, nq = 0, qi;
+		double mp;
+
+		snprintf(path, sizeof(path), "%s/mqrx", dir);
+		gen_start(net_ifindex("xb1"), ncpu, 1);
+		st = spawn_read(argv, secs + 30, out, sizeof(out), &t_spawn, &t_exit);
+		gen_stop();
+		mp = NAN;
+		for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+			unsigned long long pk;
+
+			if (sscanf(line, "mqrx queue=%d packets=%llu", &qi, &pk) == 2 && qi >= 0 &&
+			    qi < GEN_MAX)
+				q[qi] = pk;
+			sscanf(line, "mqrx queues=%d seconds=%*f mpps=%lf", &nq, &mp);
+		}
+		if (!WIFEXITED(st) || WEXITSTATUS(st) || isnan(mp) || nq < 1) {
+			fprintf(stderr, "run: mqrx failed (status %d); see %s\n", st, logpath);
+			continue;
+		}
+		for (i = 0; i < nq; i++) {
+			sum += q[i];
+			least = q[i] < least ? q[i] : least;
+		}
+		mq_share[mq_n] = sum ? (double)least / (double)sum : 0;
+		mq_queues = nq;
+		mq_mpps[mq_n++] = mp;
+		printf("  rxdrop %d queues (quick, mqrx) round %d: %.3f Mpps; per queue:", nq,
+		       k + 1, mp);
+		for (i = 0; i < nq; i++)
+			printf(" %.3f", (double)q[i] * 1e3 / (double)(t_exit - t_spawn));
+		printf("\n");
+		fflush(stdout);
+	}
+
+	/* Setup: fork+exec to bound and in the map; then again with a bpffs mounted. */
+	setup_times(nsetup, setup_ms, ns);
+	bpffs = mount_bpffs();
+	if (bpffs)
+		setup_times(nsetup, setup_fs_ms, ns_fs);
 	/* Teardown to rebind: one binds and exits, the next starts at once. */
 	for (k = 0; k < nrebind; k++) {
 		for (b = 0; b < NBUILD; b++) {
@@ -574,7 +709,7 @@ int main(int argc, char **argv)
 		static const char *const fp[] = { "rxmin-xsk-static", "rxmin-libxdp-static",
 						   "rxmin-xsk", "rxmin-libxdp" };
 
-		gen_start();
+		gen_start(ifb, 1, 0);
 		for (i = 0; i < 4; i++)
 			footprint(fp[i], &fp_size[i], &fp_rss[i]);
 		gen_stop();
@@ -589,7 +724,7 @@ int main(int argc, char **argv)
 		double g[NBUILD * MAX_ROUNDS];
 		int n = 0;
 
-		for (b = 0; b < NBUILD; b++) {
+		for (b = 0; b < NALL; b++) {
 			double rr[MAX_ROUNDS];
 			int nrr = 0;
 
@@ -599,7 +734,7 @@ int main(int argc, char **argv)
 			ratio[m][b] = median(rr, nrr);
 			med[m][b] = median(mpps[m][b], nm[m][b]);
 			smed[m][b] = median(sinkr[m][b], nm[m][b]);
-			for (i = 0; i < nm[m][b]; i++)
+			for (i = 0; b < NBUILD && i < nm[m][b]; i++)
 				g[n++] = genr[m][b][i];
 		}
 		gmed[m] = median(g, n);
@@ -623,17 +758,28 @@ int main(int argc, char **argv)
 	printf("(Mpps: median of %d rounds of %d s; x/libxdp: median of the rounds' ratios, each "
 	       "round running the builds back to back; limit: XDP_DROP on xa0 %.3f Mpps, "
 	       "generator %.3f Mpps)\n", rounds, secs, limit, limit_gen);
+	printf("rxdrop, the least a receiver can do (bench/rxbound, same rounds; not a usable "
+	       "receiver): reading no descriptors %.3f Mpps (%.3f of libxdp), reading each "
+	       "descriptor %.3f Mpps (%.3f of libxdp)\n", med[0][3], ratio[0][3], med[0][4],
+	       ratio[0][4]);
 	printf("delivered to the peer (sink on xb0), median Mpps: l2fwd %.3f %.3f %.3f, "
 	       "txonly %.3f %.3f %.3f\n", smed[1][0], smed[1][1], smed[1][2], smed[2][0],
 	       smed[2][1], smed[2][2]);
-	printf("\n%-7s %16s %20s %18s  %s\n", "build", "setup ms (med)", "rebind ms (med)",
-	       "bind_retry ms (med)", "program left attached after exit");
+	printf("rxdrop on %d queues (quick path, bench/mqrx; a generator per CPU, random source "
+	       "ports): %.3f Mpps, %.3f of the limit on %d queues (%.3f Mpps, generators %.3f); "
+	       "smallest queue's share %.3f\n", mq_queues, median(mq_mpps, mq_n),
+	       median(mq_mpps, mq_n) / mq_limit, ncpu, mq_limit, mq_limit_gen,
+	       median(mq_share, mq_n));
+	printf("\n%-7s %16s %16s %20s %18s  %s\n", "build", "setup ms (med)", "with bpffs",
+	       "rebind ms (med)", "bind_retry ms (med)", "program left attached after exit");
 	for (b = 0; b < NBUILD; b++)
-		printf("%-7s %16.2f %20.2f %18.2f  %d runs\n", builds[b],
-		       median(setup_ms[b], ns[b]), median(rebind_ms[b], nr[b]),
-		       median(retry_ms[b], nr[b]), left_attached[b]);
-	printf("(setup: fork+exec to bound and in the map, median of %d; rebind: the previous "
-	       "process's exit to the next one bound, median of %d)\n", nsetup, nrebind);
+		printf("%-7s %16.2f %16.2f %20.2f %18.2f  %d runs\n", builds[b],
+		       median(setup_ms[b], ns[b]), median(setup_fs_ms[b], ns_fs[b]),
+		       median(rebind_ms[b], nr[b]), median(retry_ms[b], nr[b]), left_attached[b]);
+	printf("(setup: fork+exec to bound and in the map, median of %d, without a bpffs as on "
+	       "this machine and %s; rebind: the previous process's exit to the next one bound, "
+	       "median of %d)\n", nsetup, bpffs ? "with one mounted on /sys/fs/bpf, as systemd "
+	       "does (libxdp then tries its dispatcher)" : "with a bpffs: not measured", nrebind);
 	getrusage(RUSAGE_SELF, &self_ru);
 	printf("\nring operations, instructions per descriptor (callgrind, batch 64, plain "
 	       "memory):\n  fill/comp (u64): xsk_ring.h %.2f, libxdp %.2f;  tx/rx (xdp_desc): "
@@ -642,8 +788,9 @@ int main(int argc, char **argv)
 	       "static libxdp %.0f / %.0f; dynamic xsk %.0f / %.0f, dynamic libxdp %.0f / %.0f "
 	       "(harness RSS %ld KiB)\n", fp_size[0], fp_rss[0], fp_size[1], fp_rss[1],
 	       fp_size[2], fp_rss[2], fp_size[3], fp_rss[3], self_ru.ru_maxrss);
-	printf("setup xsk/libxdp %.3f; total %.0f s\n", median(setup_ms[0], ns[0]) /
-	       median(setup_ms[1], ns[1]), (double)(now_ns() - tstart) / 1e9);
+	printf("setup xsk/libxdp %.3f, with bpffs %.3f; total %.0f s\n", median(setup_ms[0], ns[0]) /
+	       median(setup_ms[1], ns[1]), median(setup_fs_ms[0], ns_fs[0]) /
+	       median(setup_fs_ms[1], ns_fs[1]), (double)(now_ns() - tstart) / 1e9);
 
 	if (json) {
 		char *text = NULL, *t;
@@ -674,12 +821,23 @@ int main(int argc, char **argv)
 			}
 			fprintf(jf, " }%s\n", m + 1 < NMODE ? "," : "");
 		}
-		fprintf(jf, "  },\n  \"setup\": {");
+		fprintf(jf, "  },\n  \"rxdrop_bound\": { \"no_reads\": { \"median_mpps\": %.4f, "
+			"\"ratio_to_libxdp\": %.4f }, \"reads\": { \"median_mpps\": %.4f, "
+			"\"ratio_to_libxdp\": %.4f } ", med[0][3], ratio[0][3], med[0][4],
+			ratio[0][4]);
+		fprintf(jf, "},\n  \"multiqueue\": { \"queues\": %d, \"limit_mpps\": %.4f, "
+			"\"median_mpps\": %.4f, \"smallest_queue_share\": %.4f, \"rounds\": [",
+			mq_queues, mq_limit, median(mq_mpps, mq_n), median(mq_share, mq_n));
+		for (i = 0; i < mq_n; i++)
+			fprintf(jf, "%s%.4f", i ? ", " : "", mq_mpps[i]);
+		fprintf(jf, "] },\n  \"setup\": {");
 		for (b = 0; b < NBUILD; b++)
-			fprintf(jf, "%s \"%s\": { \"setup_ms\": %.3f, \"rebind_ms\": %.3f, "
-				"\"bind_retry_ms\": %.3f, \"left_attached\": %d }", b ? "," : "",
-				builds[b], median(setup_ms[b], ns[b]), median(rebind_ms[b], nr[b]),
-				median(retry_ms[b], nr[b]), left_attached[b]);
+			fprintf(jf, "%s \"%s\": { \"setup_ms\": %.3f, \"setup_bpffs_ms\": %.3f, "
+				"\"rebind_ms\": %.3f, \"bind_retry_ms\": %.3f, "
+				"\"left_attached\": %d }", b ? "," : "", builds[b],
+				median(setup_ms[b], ns[b]), median(setup_fs_ms[b], ns_fs[b]),
+				median(rebind_ms[b], nr[b]), median(retry_ms[b], nr[b]),
+				left_attached[b]);
 		fprintf(jf, " },\n  \"ring_ir_per_desc\": { \"xsk\": { \"fill_comp\": %.3f, "
 			"\"tx_rx\": %.3f }, \"libxdp\": { \"fill_comp\": %.3f, "
 			"\"tx_rx\": %.3f } },\n",
