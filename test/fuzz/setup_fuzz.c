@@ -50,6 +50,8 @@
 #define NOPS 64  /* calls per input */
 #define NOBJ (2 * NOPS + 4) /* programs, maps, links: at most one each per call */
 #define BIG_MAP (1u << 20) /* entries: more fail with ENOMEM */
+#define BIG_RING (1u << 24) /* ring entries: more fail with ENOMEM, as the kernel's vmalloc
+			      * of a ring larger than memory does */
 #define MAP_ENTRIES 8 /* live entries of a map: at most one per socket */
 #define OFF_DESC 192 /* ring layout: producer 0, consumer 64, flags 128, entries 192 */
 
@@ -398,6 +400,8 @@ int __wrap_setsockopt(int fd, int level, int opt, const void *val, socklen_t len
 		return fail(EINVAL);
 	if (f->s.ring[r])
 		return fail(EBUSY);
+	if (*(const __u32 *)val > BIG_RING)
+		return fail(ENOMEM);
 	f->s.ring[r] = *(const __u32 *)val;
 	return 0;
 }
@@ -996,6 +1000,8 @@ static void op_umem_create(void)
 		 (__u64)c.frame_headroom + 256 >= c.frame_size || (uintptr_t)a % 4096 ||
 		 !size || (!(c.flags & XDP_UMEM_UNALIGNED_CHUNK_FLAG) && size % c.frame_size))
 		pure = expect = EINVAL;
+	else if (c.fill_size > BIG_RING || c.comp_size > BIG_RING)
+		expect = ENOMEM;
 
 	if (with_fd)
 		fd = new_fd(K_XSK, 0); /* the caller's own AF_XDP socket */
@@ -1071,15 +1077,23 @@ static int model_socket(struct mumem *m, int ifi, __u32 q, const struct xsk_sock
 			ctx = 1; /* the UMEM's own, kept while it lives */
 		if (!ctx && !own_rings)
 			return EINVAL;
+		if ((rx && c->rx_size > BIG_RING) || (tx && c->tx_size > BIG_RING))
+			return ENOMEM;
 		if (q >= nq)
 			return EINVAL;
 		if (!ctx && fi->pool_refs[q])
 			return EBUSY;
 		return 0;
 	}
-	if ((rx && uf->s.ring[0] && uf->s.ring[0] != c->rx_size) ||
-	    (tx && uf->s.ring[1] && uf->s.ring[1] != c->tx_size))
-		return EINVAL; /* rings made on the UMEM's fd by an earlier try */
+	/* the rings, rx then tx: made on the UMEM's fd by an earlier try, or made now */
+	if (rx && uf->s.ring[0] && uf->s.ring[0] != c->rx_size)
+		return EINVAL;
+	if (rx && !uf->s.ring[0] && c->rx_size > BIG_RING)
+		return ENOMEM;
+	if (tx && uf->s.ring[1] && uf->s.ring[1] != c->tx_size)
+		return EINVAL;
+	if (tx && !uf->s.ring[1] && c->tx_size > BIG_RING)
+		return ENOMEM;
 	if (q >= nq || (c->bind_flags & ~(__u16)(XDP_COPY | XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP |
 						   XDP_USE_SG | XDP_SHARED_UMEM)) ||
 	    (c->bind_flags & XDP_COPY && c->bind_flags & XDP_ZEROCOPY) ||
