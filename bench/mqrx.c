@@ -8,7 +8,7 @@
  *   mqrx IFNAME SECONDS
  *
  * Prints "mqrx queues=N seconds=S mpps=X" and "mqrx queue=I packets=P" for each queue.
- * Exits 1 if a queue could not be opened.
+ * Exits 1 if the queues could not be opened or a thread not started.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 	struct xsk_queue *qs[MQ_MAX];
 	XSK_QUEUE_OPTS(o, .xdp_flags = XDP_FLAGS_DRV_MODE);
 	unsigned long long t0, t1, total = 0;
-	int n, i, ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int n, i, started, ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (argc != 3 || atoi(argv[2]) < 1) {
 		fprintf(stderr, "usage: mqrx IFNAME SECONDS\n");
@@ -83,26 +83,28 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t0 = mq_now_ns();
-	for (i = 0; i < n; i++) {
-		th[i].q = qs[i];
-		th[i].cpu = i % (ncpu > 0 ? ncpu : 1);
-		if (pthread_create(&th[i].tid, NULL, mq_rx, &th[i])) {
+	for (started = 0; started < n; started++) {
+		th[started].q = qs[started];
+		th[started].cpu = started % (ncpu > 0 ? ncpu : 1);
+		if (pthread_create(&th[started].tid, NULL, mq_rx, &th[started])) {
 			fprintf(stderr, "mqrx: pthread_create failed\n");
-			return 1;
+			break;
 		}
 	}
-	sleep((unsigned)atoi(argv[2]));
+	if (started == n)
+		sleep((unsigned)atoi(argv[2]));
 	mq_stop = 1;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < started; i++)
 		pthread_join(th[i].tid, NULL);
 	t1 = mq_now_ns();
-	for (i = 0; i < n; i++) {
+	for (i = 0; started == n && i < n; i++) {
 		printf("mqrx queue=%d packets=%llu\n", i, th[i].packets);
 		total += th[i].packets;
 	}
-	printf("mqrx queues=%d seconds=%.3f mpps=%.3f\n", n, (double)(t1 - t0) / 1e9,
-	       (double)total * 1e3 / (double)(t1 - t0));
+	if (started == n)
+		printf("mqrx queues=%d seconds=%.3f mpps=%.3f\n", n, (double)(t1 - t0) / 1e9,
+		       (double)total * 1e3 / (double)(t1 - t0));
 	for (i = 0; i < n; i++)
 		xsk_queue__close(qs[i]);
-	return 0;
+	return started == n ? 0 : 1;
 }

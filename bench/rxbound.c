@@ -96,8 +96,12 @@ int main(int argc, char **argv)
 	err = xsk_umem__create(&umem, area, (__u64)RB_FRAMES * RB_FRAME, &fq, &cq, NULL);
 	if (!err)
 		err = xsk_socket__create(&xsk, ifname, 0, umem, &rx, NULL, &sc);
-	if (err)
-		return fprintf(stderr, "rxbound: %s\n", xsk_diag()), 1;
+	if (err) {
+		fprintf(stderr, "rxbound: %s\n", xsk_diag());
+		xsk_umem__delete(umem);
+		munmap(area, (size_t)RB_FRAMES * RB_FRAME);
+		return 1;
+	}
 	lent = rb_fill(&fq, RB_LEND, &next, cycle);
 	t0 = tl = rb_now_ns();
 	for (;;) {
