@@ -14,11 +14,12 @@
  * Then several queues: a second pair xa1/xb1 with a queue per CPU, a generator per CPU
  * (random UDP source ports; veth picks the receiving queue by the sending CPU) into
  * XDP_DROP for that setup's limit, and into bench/mqrx (the quick path, a thread per
- * queue). Then setup times, without a bpffs and with one mounted in a mount namespace
- * of our own, and teardown-to-rebind times. Then, if they were built: instructions per
- * descriptor of the ring operations (ringops-*, under callgrind) and the size and peak
- * RSS of a minimal receiver (rxmin-*). Prints one table; JSON=file (environment or
- * argument) also writes the figures. QUICK=1: 3 rounds of 2 s, else 5 rounds of 5 s.
+ * queue). Then setup and teardown-to-rebind times without a bpffs, and setup times
+ * with one (both in a mount namespace of our own, whatever the machine has). Then, if
+ * they were built: instructions per descriptor of the ring operations (ringops-*, under
+ * callgrind) and the size and peak RSS of a minimal receiver (rxmin-*). Prints one
+ * table; JSON=file (environment or argument) also writes the figures. QUICK=1: 3 rounds
+ * of 2 s, else 5 rounds of 5 s.
  *
  * The harness runs on the last CPU, and so do the benchmarks it starts; the generator
  * runs on CPU 0 (veth's NAPI for frames sent by the generator runs there too), the
@@ -423,21 +424,28 @@ static void setup_times(int n, double ms[NBUILD][32], int count[NBUILD])
 	}
 }
 
-/* Mounts a bpffs on /sys/fs/bpf in a mount namespace of our own, as systemd mounts one
- * at boot: libxdp tries its dispatcher only where there is one. 1 if mounted here, 0
- * if one was there already or the mount failed (said why). */
-static int mount_bpffs(void)
+/* Puts a bpffs on /sys/fs/bpf (on 1) or none (on 0), whatever the machine has, in a
+ * mount namespace of our own: libxdp tries its dispatcher only where there is one, and
+ * systemd mounts one at boot. Returns 0, or -1 having said why. */
+static int set_bpffs(int on)
 {
+	static int own;
 	struct statfs st;
 
-	if (!statfs("/sys/fs/bpf", &st) && st.f_type == BPF_FS_MAGIC)
+	if ((!statfs("/sys/fs/bpf", &st) && st.f_type == BPF_FS_MAGIC) == on)
 		return 0;
-	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL)) {
-		fprintf(stderr, "run: cannot mount a bpffs: %s\n", strerror(errno));
-		return 0;
+	if (!own && (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))) {
+		fprintf(stderr, "run: a mount namespace of our own: %s\n", strerror(errno));
+		return -1;
 	}
-	return 1;
+	own = 1;
+	if (on ? mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL) :
+		 umount2("/sys/fs/bpf", MNT_DETACH)) {
+		fprintf(stderr, "run: cannot %s the bpffs on /sys/fs/bpf: %s\n",
+			on ? "mount" : "unmount", strerror(errno));
+		return -1;
+	}
+	return set_bpffs(on); /* one more to unmount if several were stacked */
 }
 
 /* ---- ring operations and footprint (item 4: when the binaries are there) ------------- */
@@ -515,7 +523,7 @@ int main(int argc, char **argv)
 	const char *json = getenv("JSON"), *quick = getenv("QUICK");
 	int rounds, secs, limit_secs, m, b, k, i, nsetup = 20, nrebind = 10;
 	int nm[NMODE][NALL] = { { 0 } }, ns[NBUILD] = { 0 }, nr[NBUILD] = { 0 };
-	int ns_fs[NBUILD] = { 0 }, bpffs;
+	int ns_fs[NBUILD] = { 0 };
 	double limit, limit_gen, med[NMODE][NALL], gmed[NMODE], smed[NMODE][NALL];
 	double ratio[NMODE][NALL]; /* median over rounds of build / libxdp in that round */
 	unsigned long long g0, g1, tstart = now_ns();
@@ -683,12 +691,10 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 
-	/* Setup: fork+exec to bound and in the map; then again with a bpffs mounted. */
-	setup_times(nsetup, setup_ms, ns);
-	bpffs = mount_bpffs();
-	if (bpffs)
-		setup_times(nsetup, setup_fs_ms, ns_fs);
-	/* Teardown to rebind: one binds and exits, the next starts at once. */
+	/* Setup: fork+exec to bound and in the map, without a bpffs; teardown to rebind, one
+	 * binds and exits, the next starts at once; then setup again with a bpffs. */
+	if (!set_bpffs(0))
+		setup_times(nsetup, setup_ms, ns);
 	for (k = 0; k < nrebind; k++) {
 		for (b = 0; b < NBUILD; b++) {
 			const char *args[] = { "-i", "xa0", "-m", "rxdrop", "--setup-only", NULL };
@@ -703,6 +709,9 @@ int main(int argc, char **argv)
 			net__sleep_ms(100);
 		}
 	}
+
+	if (!set_bpffs(1))
+		setup_times(nsetup, setup_fs_ms, ns_fs);
 
 	/* Footprint: a minimal receiver, linked statically and dynamically. */
 	{
@@ -776,10 +785,10 @@ int main(int argc, char **argv)
 		printf("%-7s %16.2f %16.2f %20.2f %18.2f  %d runs\n", builds[b],
 		       median(setup_ms[b], ns[b]), median(setup_fs_ms[b], ns_fs[b]),
 		       median(rebind_ms[b], nr[b]), median(retry_ms[b], nr[b]), left_attached[b]);
-	printf("(setup: fork+exec to bound and in the map, median of %d, without a bpffs as on "
-	       "this machine and %s; rebind: the previous process's exit to the next one bound, "
-	       "median of %d)\n", nsetup, bpffs ? "with one mounted on /sys/fs/bpf, as systemd "
-	       "does (libxdp then tries its dispatcher)" : "with a bpffs: not measured", nrebind);
+	printf("(setup: fork+exec to bound and in the map, median of %d, without a bpffs and "
+	       "with one on /sys/fs/bpf as systemd mounts it (libxdp then tries its dispatcher); "
+	       "rebind: the previous process's exit to the next one bound, without a bpffs, "
+	       "median of %d)\n", nsetup, nrebind);
 	getrusage(RUSAGE_SELF, &self_ru);
 	printf("\nring operations, instructions per descriptor (callgrind, batch 64, plain "
 	       "memory):\n  fill/comp (u64): xsk_ring.h %.2f, libxdp %.2f;  tx/rx (xdp_desc): "
